@@ -1,0 +1,152 @@
+# Skiff: one Makefile for the kernel, the user programs, the boot image and
+# the tests. `make` builds everything; `make run` boots it in QEMU; `make
+# test` runs every test layer. Missing Debian packages are installed by
+# mk/deps.sh (as root) or named.
+
+BUILD	?= build
+CACHE	?= cache
+SMP	?= 2
+MEM	?= 512M
+Q	?= @
+
+CC	= gcc
+LD	= ld
+OBJCOPY	= objcopy
+QEMU	= qemu-system-x86_64
+
+# Use KVM only where /dev/kvm really works; otherwise plain TCG.
+ACCEL	:= $(shell [ -w /dev/kvm ] && echo "-accel kvm -cpu host" || echo "-accel tcg -cpu max")
+QEMU_BASE = $(QEMU) $(ACCEL) -smp $(SMP) -m $(MEM) -no-reboot -nographic \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+WARN	= -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Werror=implicit-function-declaration
+KCFLAGS	= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-mno-red-zone -mgeneral-regs-only -mcmodel=kernel -fno-pic -fno-pie \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -I.
+UCFLAGS	= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fcf-protection=none -mgeneral-regs-only -I. -Ilib/sk/include
+ULDFLAGS = -nostdlib -static -no-pie -Wl,-z,max-page-size=4096 -Wl,--build-id=none
+
+KSRC_C	= $(wildcard kernel/*.c kernel/arch/*.c) lib/common/string.c lib/common/fmt.c lib/common/elf.c
+KSRC_S	= $(wildcard kernel/arch/*.S)
+KOBJ	= $(patsubst %.c,$(BUILD)/k/%.o,$(KSRC_C)) $(patsubst %.S,$(BUILD)/k/%.o,$(KSRC_S))
+
+LIBSK_SRC = $(wildcard lib/sk/*.c lib/sk/*.S) lib/common/string.c lib/common/fmt.c lib/common/elf.c
+LIBSK_OBJ = $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBSK_SRC)))
+
+PROGS	= init ktest
+PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
+
+DEPS_STAMP = $(CACHE)/.deps-ok
+
+.PHONY: all run test iso debug bench clean check-host deps compile_commands.json
+all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN)
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): mk/deps.sh
+	$(Q)sh mk/deps.sh
+	$(Q)mkdir -p $(CACHE) && touch $@
+
+# ---- kernel ----------------------------------------------------------
+$(BUILD)/k/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC(k)  $<"
+	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/k/%.o: %.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  AS(k)  $<"
+	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+
+KLDFLAGS = -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments -T kernel/arch/kernel.ld
+
+# Two links: the second embeds the symbol table of the first for backtraces.
+$(BUILD)/kernel.elf: $(KOBJ) kernel/arch/kernel.ld tools/gen-ksyms.sh
+	@echo "  LD     $@"
+	$(Q)printf '\t.section .ksyms,"a"\n\t.globl ksyms, ksyms_count, ksyms_names\n\t.balign 8\nksyms_count: .quad 0\nksyms:\nksyms_names: .byte 0\n' > $(BUILD)/ksyms0.S
+	$(Q)$(CC) -c $(BUILD)/ksyms0.S -o $(BUILD)/ksyms0.o
+	$(Q)$(LD) $(KLDFLAGS) -o $(BUILD)/kernel.pass1 $(KOBJ) $(BUILD)/ksyms0.o
+	$(Q)sh tools/gen-ksyms.sh $(BUILD)/kernel.pass1 > $(BUILD)/ksyms.S
+	$(Q)$(CC) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJ) $(BUILD)/ksyms.o
+
+# QEMU's Multiboot loader takes 32-bit images only: boot a flat binary that
+# carries its load addresses in the Multiboot header.
+$(BUILD)/kernel.bin: $(BUILD)/kernel.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# ---- user programs -----------------------------------------------------
+$(BUILD)/u/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC(u)  $<"
+	$(Q)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/u/%.o: %.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  AS(u)  $<"
+	$(Q)$(CC) $(UCFLAGS) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+
+$(BUILD)/libsk.a: $(LIBSK_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bin/init: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard servers/init/*.c)) $(BUILD)/libsk.a
+	@mkdir -p $(dir $@)
+	@echo "  LD     $@"
+	$(Q)$(CC) $(ULDFLAGS) -o $@ $^
+
+$(BUILD)/bin/ktest: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/ktest/*.c)) $(BUILD)/libsk.a
+	@mkdir -p $(dir $@)
+	@echo "  LD     $@"
+	$(Q)$(CC) $(ULDFLAGS) -o $@ $^
+
+# ---- running -------------------------------------------------------------
+# Boot modules: init is the root task; the others are handed to it.
+RUN_MODULES = $(BUILD)/bin/init
+run: all
+	@echo "Booting Skiff (quit QEMU with Ctrl-A X)"
+	$(QEMU_BASE) -serial mon:stdio -kernel $(BUILD)/kernel.bin \
+		-initrd "$(BUILD)/bin/init"
+
+debug: all
+	@echo "QEMU is halted with its gdb stub on :1234. In another terminal:"
+	@echo "  gdb $(BUILD)/kernel.elf -ex 'target remote :1234'"
+	$(QEMU_BASE) -serial mon:stdio -s -S -kernel $(BUILD)/kernel.bin \
+		-initrd "$(BUILD)/bin/init"
+
+iso: $(BUILD)/skiff.iso
+$(BUILD)/skiff.iso: all tools/grub.cfg
+	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
+	$(Q)cp $(BUILD)/kernel.bin $(BUILD)/bin/init $(BUILD)/iso/boot/
+	$(Q)cp tools/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+	@echo "  ISO    $@ (boot with: $(QEMU) -cdrom $@ -nographic)"
+
+# ---- tests -----------------------------------------------------------------
+HOST_CFLAGS = -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -I. -DHOST_TEST
+HOST_TESTS = $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+
+$(BUILD)/host/%: tests/host/%.c tests/host/host.h $(wildcard kernel/*.h abi/skiff/*.h lib/common/*.c kernel/*.c)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $<"
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $<
+
+test: all $(HOST_TESTS)
+	$(Q)python3 tests/run.py --build $(BUILD) --smp $(SMP) $(HOST_TESTS)
+
+bench: all
+	$(Q)python3 tests/run.py --build $(BUILD) --smp $(SMP) --bench
+
+compile_commands.json:
+	bear -- $(MAKE) -B all
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,61 @@
+/*
+ * The user thread control block (UTCB): one page per thread, allocated by
+ * the kernel, mapped into the thread's process at the address its creator
+ * chose and reachable from user mode at %gs:0 (the kernel sets the user GS
+ * base of every thread to its UTCB). It holds the long-message descriptor,
+ * what the kernel attests about the sender of the last message received,
+ * and the saved context of a reflected Linux system call.
+ */
+#ifndef SKIFF_UTCB_H
+#define SKIFF_UTCB_H
+
+#include <stdint.h>
+#include "abi/skiff/ipc.h"
+#include "abi/skiff/cred.h"
+
+/* What the kernel attests about the sender of a received message. */
+struct sk_sender {
+	uint64_t badge;		/* of the handle the sender used */
+	uint64_t pid;		/* kernel id of the sending process */
+	uint64_t tid;		/* kernel id of the sending thread */
+	uint64_t cred_id;	/* kernel id of the credential object */
+	struct sk_cred cred;	/* its contents, written by the kernel */
+};
+_Static_assert(sizeof(struct sk_sender) == 32 + 104, "sk_sender layout");
+
+/* The full user register state of a reflected system call. */
+struct sk_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags, fs_base, gs_base;
+};
+_Static_assert(sizeof(struct sk_regs) == 20 * 8, "sk_regs layout");
+
+struct sk_utcb {
+	uint64_t self;		/* this UTCB's own user address */
+	uint64_t tid;		/* kernel id of the thread */
+
+	/* Send side of a SK_TAG_LONG message, filled by the sender. */
+	uint64_t snd_buf;	/* user address of the payload */
+	uint32_t snd_len;	/* bytes, <= SK_MSG_PAYLOAD_MAX */
+	uint32_t snd_nh;	/* handles to move, <= SK_MSG_HANDLES */
+	uint32_t snd_h[SK_MSG_HANDLES];
+
+	/* Receive side: where payloads may go (set by the receiver). */
+	uint64_t rcv_buf;
+	uint32_t rcv_max;
+	uint32_t _pad0;
+
+	/* Written by the kernel on every receive. */
+	uint32_t rcv_len;
+	uint32_t rcv_nh;
+	uint32_t rcv_h[SK_MSG_HANDLES];
+	struct sk_sender sender;
+
+	/* Linux-syscall reflection (see reflect.h). */
+	uint64_t reflect_stack;	/* stack top the library OS runs on */
+	struct sk_regs reflect;	/* interrupted context, read/write */
+};
+_Static_assert(sizeof(struct sk_utcb) <= 4096, "UTCB fits one page");
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * trap(): every exception and interrupt lands here from entry.S.
+ */
+#include "kernel/kernel.h"
+#include "kernel/arch/trapframe.h"
+#include "kernel/arch/x86.h"
+
+void trap(struct trapframe *tf);
+
+void
+trap(struct trapframe *tf)
+{
+	panic_trap(tf, (tf->cs & 3) ? "unexpected trap from user mode" : "unexpected trap in kernel");
+}

@@ -1,0 +1,20 @@
+/* Freestanding string, memory and formatting functions (string.c, fmt.c). */
+#ifndef LIB_COMMON_STRING_H
+#define LIB_COMMON_STRING_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+void *memcpy(void *, const void *, size_t);
+void *memmove(void *, const void *, size_t);
+void *memset(void *, int, size_t);
+int memcmp(const void *, const void *, size_t);
+size_t strlen(const char *);
+int strcmp(const char *, const char *);
+int strncmp(const char *, const char *, size_t);
+char *strstr(const char *, const char *);
+size_t strlcpy(char *, const char *, size_t);
+int vsnprintf(char *, size_t, const char *, va_list);
+int snprintf(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
+
+#endif
