@@ -25,7 +25,7 @@ struct big_hdr {
 #define BIG_MAGIC	0x5b16b16b16b16b16ull
 
 static struct free_obj *free_lists[NCLASSES];
-static uint64_t bytes_in_use;
+static uint64_t bytes_in_use, slab_pages;
 
 /* Which class page does a small object live in? Stored per page. */
 #define SLAB_MAGIC	0x51ab51ab
@@ -54,6 +54,7 @@ refill(int cls)
 
 	if (pa == 0)
 		return false;
+	slab_pages++;
 	base = P2V(pa);
 	/* The first object slot holds the page's tag. */
 	tag = (struct slab_page_tag *)base;
@@ -144,4 +145,10 @@ uint64_t
 heap_bytes_in_use(void)
 {
 	return bytes_in_use;
+}
+
+uint64_t
+heap_slab_pages(void)
+{
+	return slab_pages;
 }

@@ -8,5 +8,6 @@ void *kmalloc(size_t size);	/* uninitialised, or NULL */
 void *kzalloc(size_t size);	/* zeroed, or NULL */
 void kfree(void *p);		/* NULL is allowed */
 uint64_t heap_bytes_in_use(void);
+uint64_t heap_slab_pages(void);	/* pages kept by the small-object caches */
 
 #endif

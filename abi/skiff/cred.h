@@ -19,6 +19,6 @@ struct sk_cred {
 	uint32_t _pad;
 	uint32_t groups[SK_NGROUPS];
 };
-_Static_assert(sizeof(struct sk_cred) == 104, "sk_cred layout");
+_Static_assert(sizeof(struct sk_cred) == 96, "sk_cred layout");
 
 #endif

@@ -33,7 +33,8 @@
 	X(SK_E_NOSPACE,	 16, "handle table is full") \
 	X(SK_E_STATE,	 17, "object is in the wrong state for this call") \
 	X(SK_E_EXISTS,	 18, "already exists") \
-	X(SK_E_NOENT,	 19, "no such entry")
+	X(SK_E_NOENT,	 19, "no such entry") \
+	X(SK_E_NOREPLY,	 20, "the server received another message without replying")
 
 enum sk_err {
 #define SK_ERR_ENUM(name, value, text) name = value,

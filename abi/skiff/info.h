@@ -42,10 +42,11 @@ struct sk_kstat {
 	uint64_t pages_free;
 	uint64_t objects[SK_OBJ_TYPES];	/* live objects per type */
 	uint64_t heap_bytes;		/* kernel heap in use */
+	uint64_t heap_pages;		/* pages the kernel heap holds */
 	uint32_t ncpus;
 	uint32_t _pad;
 };
-_Static_assert(sizeof(struct sk_kstat) == 8 * 3 + 8 * SK_OBJ_TYPES + 8,
+_Static_assert(sizeof(struct sk_kstat) == 8 * 4 + 8 * SK_OBJ_TYPES + 8,
     "sk_kstat layout");
 
 #endif

@@ -21,9 +21,14 @@ typedef uint32_t sk_handle_t;
 	(((uint32_t)(gen) << SK_HANDLE_INDEX_BITS) | (uint32_t)(idx))
 #define SK_HANDLE_MAX_SLOTS	65536	/* per process */
 
-/* Handles every process starts with (rights: SK_R_ALL). */
-#define SK_H_SELF_PROC		SK_HANDLE_MAKE(1, 0)
-#define SK_H_SELF_AS		SK_HANDLE_MAKE(2, 0)
+/*
+ * Pseudo-handles that always name the caller's own process, address space
+ * and thread (with all rights). They occupy slot 0, which never holds a
+ * real handle, and cannot be closed or transferred.
+ */
+#define SK_H_SELF_PROC		SK_HANDLE_MAKE(0, 1)
+#define SK_H_SELF_AS		SK_HANDLE_MAKE(0, 2)
+#define SK_H_SELF_THREAD	SK_HANDLE_MAKE(0, 3)
 
 enum sk_objtype {
 	SK_OBJ_NONE = 0,

@@ -9,6 +9,9 @@
  * (see errors.h). Any other RAX is a foreign (Linux) system call and is
  * reflected to the process's library OS (see reflect.h).
  *
+ * Notification bits are bits 0-62; bit 63 is reserved (notif_wait returns
+ * the bits it took as a non-negative value).
+ *
  * Timeouts are relative, in nanoseconds. SK_NOWAIT polls, SK_FOREVER waits
  * without limit.
  */

@@ -21,7 +21,7 @@ struct sk_sender {
 	uint64_t cred_id;	/* kernel id of the credential object */
 	struct sk_cred cred;	/* its contents, written by the kernel */
 };
-_Static_assert(sizeof(struct sk_sender) == 32 + 104, "sk_sender layout");
+_Static_assert(sizeof(struct sk_sender) == 32 + 96, "sk_sender layout");
 
 /* The full user register state of a reflected system call. */
 struct sk_regs {

@@ -1,0 +1,474 @@
+/*
+ * Synchronous IPC through endpoints: call, recv, reply, reply_recv, and
+ * the fault messages the kernel sends on behalf of a faulting thread.
+ *
+ * A caller is BLOCK_SEND while queued on ep->senders and BLOCK_REPLY once
+ * a receiver has its message; the receiver's ->caller points back at it
+ * until it replies. A waiting thread holds a reference to the endpoint it
+ * waits on. The timeout of a call covers the wait for the reply too.
+ *
+ * Lock: the big kernel lock.
+ */
+#include "kernel/ipc.h"
+#include "kernel/thread.h"
+#include "kernel/process.h"
+#include "kernel/aspace.h"
+#include "kernel/cred.h"
+#include "kernel/heap.h"
+#include "kernel/syscall.h"
+#include "kernel/arch/trapframe.h"
+#include "abi/skiff/errors.h"
+#include "abi/skiff/syscall.h"
+#include "abi/skiff/ipc.h"
+
+struct endpoint *
+endpoint_create(int *err)
+{
+	struct endpoint *ep = kzalloc(sizeof(*ep));
+
+	if (ep == NULL) {
+		*err = SK_E_NOMEM;
+		return NULL;
+	}
+	obj_init(&ep->obj, SK_OBJ_ENDPOINT);
+	list_init(&ep->senders);
+	list_init(&ep->receivers);
+	*err = SK_OK;
+	return ep;
+}
+
+void
+endpoint_destroy(struct kobject *o)
+{
+	struct endpoint *ep = (struct endpoint *)o;
+
+	if (!list_empty(&ep->senders) || !list_empty(&ep->receivers))
+		panic("endpoint_destroy: endpoint %lu still has waiters", o->koid);
+	kfree(ep);
+}
+
+void
+endpoint_receiver_added(struct endpoint *ep)
+{
+	ep->nreceivers++;
+	ep->ever_had_receiver = true;
+}
+
+/* With no receive handle left, nobody can ever take a queued call. */
+void
+endpoint_receiver_removed(struct endpoint *ep)
+{
+	if (ep->nreceivers == 0)
+		panic("endpoint_receiver_removed: count underflow on %lu", ep->obj.koid);
+	if (--ep->nreceivers > 0)
+		return;
+	obj_ref(&ep->obj);
+	while (!list_empty(&ep->senders)) {
+		struct thread *s = list_first(&ep->senders, struct thread, wait_link);
+
+		ipc_cancel(s);
+		thread_wake(s, SK_ERRVAL(SK_E_PEERDIED, 1));
+	}
+	obj_unref(&ep->obj);
+}
+
+static void
+wait_on(struct thread *t, struct endpoint *ep, struct list_head *q)
+{
+	obj_ref(&ep->obj);
+	t->wait_ep = ep;
+	list_add_tail(&t->wait_link, q);
+}
+
+static void
+wait_off(struct thread *t)
+{
+	struct endpoint *ep = t->wait_ep;
+
+	list_del(&t->wait_link);
+	t->wait_ep = NULL;
+	if (ep != NULL)
+		obj_unref(&ep->obj);
+}
+
+void
+ipc_cancel(struct thread *t)
+{
+	switch (t->block) {
+	case BLOCK_SEND:
+	case BLOCK_RECV:
+		wait_off(t);
+		break;
+	case BLOCK_REPLY:
+		if (t->callee != NULL) {
+			t->callee->caller = NULL;
+			t->callee = NULL;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Validate the long part of s's message against receiver r: payload size
+ * and buffers, handles and room in r's table. Reads s's UTCB once (other
+ * threads of s's process may change it) into *d. Returns SK_OK or an error
+ * for the sender; nothing is changed.
+ */
+struct long_desc {
+	uint64_t buf;
+	uint32_t len, nh;
+	uint32_t h[SK_MSG_HANDLES];
+};
+
+static int
+long_check_sender(struct thread *s, struct long_desc *d)
+{
+	struct sk_utcb *u = s->utcb;
+
+	d->buf = __atomic_load_n(&u->snd_buf, __ATOMIC_RELAXED);
+	d->len = __atomic_load_n(&u->snd_len, __ATOMIC_RELAXED);
+	d->nh = __atomic_load_n(&u->snd_nh, __ATOMIC_RELAXED);
+	if (d->len > SK_MSG_PAYLOAD_MAX)
+		return SK_E_TOOBIG;
+	if (d->nh > SK_MSG_HANDLES)
+		return SK_E_TOOBIG;
+	if (d->len > 0 && !user_range_ok(d->buf, d->len))
+		return SK_E_FAULT;
+	for (uint32_t i = 0; i < d->nh; i++) {
+		struct handle_slot *slot;
+		int e;
+
+		d->h[i] = __atomic_load_n(&u->snd_h[i], __ATOMIC_RELAXED);
+		if ((e = handle_lookup(&s->proc->handles, d->h[i], SK_OBJ_NONE,
+		    SK_R_TRANSFER, &slot)) != SK_OK)
+			return e;
+		for (uint32_t j = 0; j < i; j++)
+			if (d->h[j] == d->h[i])
+				return SK_E_INVAL;
+	}
+	return SK_OK;
+}
+
+/* Move the payload and handles of s's message into r. */
+static int
+long_deliver(struct thread *s, struct thread *r)
+{
+	struct long_desc d;
+	struct sk_utcb *ru = r->utcb;
+	uint64_t rbuf = ru->rcv_buf;
+	uint32_t rmax = ru->rcv_max;
+	int e;
+
+	if ((e = long_check_sender(s, &d)) != SK_OK)
+		return e;
+	if (d.len > rmax)
+		return SK_E_TOOBIG;
+	if (d.nh > 0 && (e = handle_reserve(&r->proc->handles, d.nh)) != SK_OK)
+		return e;
+	if (d.len > 0 && as_copy_between(r->proc->as, rbuf, s->proc->as, d.buf,
+	    d.len) != SK_OK)
+		return SK_E_FAULT;
+	for (uint32_t i = 0; i < d.nh; i++) {
+		struct handle_slot *slot;
+		struct kobject *obj;
+		uint32_t rights, nh;
+		uint64_t badge;
+
+		handle_lookup(&s->proc->handles, d.h[i], SK_OBJ_NONE, 0, &slot);
+		if (handle_alloc(&r->proc->handles, slot->obj, slot->rights,
+		    slot->badge, &nh) != SK_OK)
+			panic("long_deliver: reserved handle slot vanished");
+		handle_take(&s->proc->handles, d.h[i], &obj, &rights, &badge);
+		obj_unref(obj);
+		ru->rcv_h[i] = nh;
+	}
+	ru->rcv_len = d.len;
+	ru->rcv_nh = d.nh;
+	return SK_OK;
+}
+
+/* Write what the kernel attests about sender s into receiver r's UTCB. */
+static void
+write_sender(struct thread *s, struct thread *r, uint64_t badge)
+{
+	struct sk_sender *snd = &r->utcb->sender;
+	struct cred *cr = s->proc->cred;
+
+	snd->badge = badge;
+	snd->pid = s->proc->obj.koid;
+	snd->tid = s->obj.koid;
+	snd->cred_id = cr->obj.koid;
+	snd->cred = cr->c;
+}
+
+static void
+msg_to_regs(struct trapframe *tf, const struct ipc_msg *m)
+{
+	tf->rsi = m->tag;
+	tf->rdx = m->w[0];
+	tf->r10 = m->w[1];
+	tf->r8 = m->w[2];
+	tf->r9 = m->w[3];
+	tf->r12 = m->w[4];
+	tf->r13 = m->w[5];
+}
+
+static void
+regs_to_msg(struct ipc_msg *m, const struct trapframe *tf)
+{
+	m->tag = tf->rsi;
+	m->w[0] = tf->rdx;
+	m->w[1] = tf->r10;
+	m->w[2] = tf->r8;
+	m->w[3] = tf->r9;
+	m->w[4] = tf->r12;
+	m->w[5] = tf->r13;
+}
+
+/*
+ * Hand s's message to receiver r (which is not queued any more). On
+ * success r's registers and UTCB hold the message, r->caller = s and s is
+ * waiting for the reply. Returns SK_OK or the sender's error.
+ */
+static int
+deliver(struct thread *s, struct thread *r)
+{
+	int e;
+
+	if (s->long_msg) {
+		if ((e = long_deliver(s, r)) != SK_OK)
+			return e;
+	} else {
+		r->utcb->rcv_len = 0;
+		r->utcb->rcv_nh = 0;
+	}
+	msg_to_regs(r->tf, &s->msg);
+	r->tf->rdi = s->send_badge;
+	write_sender(s, r, s->send_badge);
+	r->caller = s;
+	s->callee = r;
+	s->block = BLOCK_REPLY;
+	return SK_OK;
+}
+
+/* The receiver takes over the CPU right away when it can. */
+static void
+wake_receiver(struct thread *r)
+{
+	r->cpu = this_cpu()->id;
+	thread_wake(r, SK_OK);
+}
+
+/* Fail a caller r owed a reply to, because r went on without replying. */
+static void
+abandon_caller(struct thread *r)
+{
+	struct thread *c = r->caller;
+
+	if (c == NULL)
+		return;
+	r->caller = NULL;
+	c->callee = NULL;
+	thread_wake(c, SK_ERRVAL(SK_E_NOREPLY, 0));
+}
+
+/*
+ * Send the current thread's message (already in t->msg) on ep and wait
+ * for the reply. Returns the wake result.
+ */
+static int64_t
+do_call(struct thread *t, struct endpoint *ep, uint64_t deadline)
+{
+	while (!list_empty(&ep->receivers)) {
+		struct thread *r = list_first(&ep->receivers, struct thread, wait_link);
+		int e;
+
+		wait_off(r);
+		if ((e = deliver(t, r)) != SK_OK) {
+			/* The receiver keeps waiting; the sender's call fails. */
+			wait_on(r, ep, &ep->receivers);
+			list_del(&r->wait_link);
+			list_add_head(&r->wait_link, &ep->receivers);
+			return SK_ERRVAL(e, 0);
+		}
+		wake_receiver(r);
+		return thread_block(BLOCK_REPLY, deadline);
+	}
+	wait_on(t, ep, &ep->senders);
+	return thread_block(BLOCK_SEND, deadline);
+}
+
+int64_t
+sys_call(struct trapframe *tf)
+{
+	struct thread *t = current_thread();
+	struct handle_slot *slot;
+	struct endpoint *ep;
+	struct long_desc d;
+	int e;
+
+	if ((e = handle_lookup(&t->proc->handles, (uint32_t)tf->rdi, SK_OBJ_ENDPOINT,
+	    SK_R_SEND, &slot)) != SK_OK)
+		return SK_ERRVAL(e, 1);
+	ep = (struct endpoint *)slot->obj;
+	t->long_msg = (tf->rsi & SK_TAG_LONG) != 0;
+	if (t->long_msg && (e = long_check_sender(t, &d)) != SK_OK)
+		return SK_ERRVAL(e, 2);
+	if (ep->nreceivers == 0)
+		return SK_ERRVAL(SK_E_PEERDIED, 1);
+	regs_to_msg(&t->msg, tf);
+	t->send_badge = slot->badge;
+	t->fault_call = false;
+	return do_call(t, ep, deadline_from_timeout(tf->r14));
+}
+
+/* Take a message for t from ep, or queue t on it. */
+static int64_t
+do_recv(struct thread *t, struct endpoint *ep, uint64_t deadline)
+{
+	abandon_caller(t);
+	t->utcb->rcv_len = 0;
+	t->utcb->rcv_nh = 0;
+	while (!list_empty(&ep->senders)) {
+		struct thread *s = list_first(&ep->senders, struct thread, wait_link);
+		int e;
+
+		wait_off(s);
+		s->block = BLOCK_REPLY;
+		if ((e = deliver(s, t)) != SK_OK) {
+			s->callee = NULL;
+			thread_wake(s, SK_ERRVAL(e, 0));
+			continue;
+		}
+		return SK_OK;
+	}
+	wait_on(t, ep, &ep->receivers);
+	return thread_block(BLOCK_RECV, deadline);
+}
+
+int64_t
+sys_recv(struct trapframe *tf)
+{
+	struct thread *t = current_thread();
+	struct handle_slot *slot;
+	int e;
+
+	if ((e = handle_lookup(&t->proc->handles, (uint32_t)tf->rdi, SK_OBJ_ENDPOINT,
+	    SK_R_RECV, &slot)) != SK_OK)
+		return SK_ERRVAL(e, 1);
+	return do_recv(t, (struct endpoint *)slot->obj, deadline_from_timeout(tf->r14));
+}
+
+/* Deliver the reply in t's registers to t's caller. */
+static int
+do_reply(struct thread *t, struct trapframe *tf)
+{
+	struct thread *c = t->caller;
+	int e = SK_OK;
+
+	if (c == NULL)
+		return SK_E_STATE;
+	t->caller = NULL;
+	c->callee = NULL;
+	if (c->fault_call) {
+		c->fault_call = false;
+		if (tf->rdx != SK_FAULT_RESUME)
+			process_terminate(c->proc, SK_PROC_FAULTED, (int64_t)c->tf->vector,
+			    c->proc->fault_addr);
+		/* Termination may have woken c already. */
+		if (c->state == T_BLOCKED)
+			thread_wake(c, SK_OK);
+		return SK_OK;
+	}
+	if (tf->rsi & SK_TAG_LONG) {
+		/* The reply's payload goes to the caller's receive buffer. */
+		t->long_msg = true;
+		e = long_deliver(t, c);
+		if (e != SK_OK) {
+			thread_wake(c, SK_ERRVAL(e, 0));
+			return e;
+		}
+	} else {
+		c->utcb->rcv_len = 0;
+		c->utcb->rcv_nh = 0;
+	}
+	regs_to_msg(&c->msg, tf);
+	msg_to_regs(c->tf, &c->msg);
+	c->cpu = this_cpu()->id;
+	thread_wake(c, SK_OK);
+	return SK_OK;
+}
+
+int64_t
+sys_reply(struct trapframe *tf)
+{
+	int e = do_reply(current_thread(), tf);
+
+	return e == SK_OK ? SK_OK : SK_ERRVAL(e, e == SK_E_STATE ? 0 : 2);
+}
+
+int64_t
+sys_reply_recv(struct trapframe *tf)
+{
+	struct thread *t = current_thread();
+	struct handle_slot *slot;
+	int e;
+
+	/* Decode first: a bad endpoint fails before the reply is sent. */
+	if ((e = handle_lookup(&t->proc->handles, (uint32_t)tf->rdi, SK_OBJ_ENDPOINT,
+	    SK_R_RECV, &slot)) != SK_OK)
+		return SK_ERRVAL(e, 1);
+	/* A caller that went away (timeout, death) is not the server's error. */
+	(void)do_reply(t, tf);
+	return do_recv(t, (struct endpoint *)slot->obj, deadline_from_timeout(tf->r14));
+}
+
+/*
+ * t (dying) owes a reply: its caller fails with SK_E_PEERDIED, so a client
+ * learns at once that its server is gone.
+ */
+void
+ipc_thread_dying(struct thread *t)
+{
+	struct thread *c = t->caller;
+
+	if (c != NULL) {
+		t->caller = NULL;
+		c->callee = NULL;
+		thread_wake(c, SK_ERRVAL(SK_E_PEERDIED, 0));
+	}
+}
+
+/*
+ * Send a fault message for thread t (current) to its process's fault
+ * endpoint and wait for the answer. Returns true if the thread may retry
+ * the faulting instruction, false if the fault could not be delivered or
+ * the handler did not resume it.
+ */
+bool
+ipc_send_fault(struct thread *t, uint64_t addr, uint64_t access,
+    uint64_t vector, uint64_t error)
+{
+	struct process *p = t->proc;
+	struct endpoint *ep = p->fault_ep;
+	int64_t r;
+
+	if (ep == NULL || ep->nreceivers == 0)
+		return false;
+	t->msg.tag = SK_LABEL_FAULT;
+	t->msg.w[0] = addr;
+	t->msg.w[1] = access;
+	t->msg.w[2] = t->tf->rip;
+	t->msg.w[3] = vector;
+	t->msg.w[4] = error;
+	t->msg.w[5] = t->obj.koid;
+	t->send_badge = p->fault_badge;
+	t->long_msg = false;
+	t->fault_call = true;
+	p->fault_addr = addr;
+	r = do_call(t, ep, 0);
+	t->fault_call = false;
+	return r == SK_OK && p->state == SK_PROC_RUNNING && !t->killed;
+}

@@ -1,0 +1,118 @@
+/*
+ * Reflection of foreign system calls, and the last resort for user faults.
+ *
+ * On a foreign syscall the kernel saves the thread's whole user register
+ * state (with RIP after the syscall instruction, and the FS and GS bases)
+ * into utcb->reflect and enters the process's registered entry point with
+ * RSP = utcb->reflect_stack - 8 (as if called) and RDI = the user address
+ * of utcb->reflect. The library OS may edit that frame and resumes it with
+ * the native call reflect_return. A process with no entry point, a thread
+ * without a reflection stack, or a foreign syscall made while the library
+ * OS is still handling one, is a fault.
+ *
+ * Lock: the big kernel lock.
+ */
+#include "kernel/reflect.h"
+#include "kernel/thread.h"
+#include "kernel/process.h"
+#include "kernel/aspace.h"
+#include "kernel/ipc.h"
+#include "kernel/syscall.h"
+#include "kernel/arch/trapframe.h"
+#include "kernel/arch/x86.h"
+#include "abi/skiff/syscall.h"
+
+/* Flags a user may set; IF is always set; IOPL, NT, RF, VM stay clear. */
+#define USER_RFLAGS	0x00000cd5ull	/* CF PF AF ZF SF TF DF OF */
+#define USER_RFLAGS_EXT	((1ull << 18) | (1ull << 21))	/* AC, ID */
+
+void
+user_fault(struct trapframe *tf, uint64_t addr, uint64_t access)
+{
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+
+	if (t->killed || p->state != SK_PROC_RUNNING)
+		return;		/* already dying */
+	if (ipc_send_fault(t, addr, access, tf->vector, tf->error))
+		return;		/* the handler fixed it: retry */
+	if (t->killed || p->state != SK_PROC_RUNNING)
+		return;
+	printk("skiff: process %s[%lu] thread %lu killed: %s at 0x%lx (%s%s%s), rip 0x%lx, "
+	    "error 0x%lx, no fault handler\n",
+	    p->name, p->obj.koid, t->obj.koid,
+	    tf->vector == VEC_SYSCALL ? "foreign syscall without a library OS" :
+	    exception_name(tf->vector), addr,
+	    access & SK_FAULT_WRITE ? "write" : access & SK_FAULT_EXEC ? "exec" : "read",
+	    access & SK_FAULT_PRESENT ? ", page present" : "",
+	    tf->vector == VEC_SYSCALL ? "" : "", tf->rip, tf->error);
+	process_terminate(p, SK_PROC_FAULTED, (int64_t)tf->vector, addr);
+}
+
+void
+reflect_syscall(struct trapframe *tf)
+{
+	struct thread *t = current_thread();
+	struct sk_utcb *u = t->utcb;
+	struct sk_regs *r = &u->reflect;
+	uint64_t stack = __atomic_load_n(&u->reflect_stack, __ATOMIC_RELAXED);
+	uint64_t entry = t->proc->reflect_entry;
+
+	if (entry == 0 || t->in_reflect || stack < PAGE_SIZE || stack > USER_TOP) {
+		uint64_t nr = tf->rax;
+
+		tf->rax = SK_ERRVAL(SK_E_NOSYS, 0);
+		tf->error = nr;
+		user_fault(tf, tf->rip, SK_FAULT_EXEC);
+		return;
+	}
+	r->rax = tf->rax; r->rbx = tf->rbx; r->rcx = tf->rcx; r->rdx = tf->rdx;
+	r->rsi = tf->rsi; r->rdi = tf->rdi; r->rbp = tf->rbp; r->rsp = tf->rsp;
+	r->r8 = tf->r8; r->r9 = tf->r9; r->r10 = tf->r10; r->r11 = tf->r11;
+	r->r12 = tf->r12; r->r13 = tf->r13; r->r14 = tf->r14; r->r15 = tf->r15;
+	r->rip = tf->rip;
+	r->rflags = tf->rflags;
+	r->fs_base = rdmsr(MSR_FS_BASE);
+	r->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	t->in_reflect = true;
+	tf->rip = entry;
+	tf->rsp = (stack & ~15ull) - 8;
+	tf->rdi = t->utcb_va + offsetof(struct sk_utcb, reflect);
+	tf->rax = 0;
+}
+
+int64_t
+sys_reflect_set(struct trapframe *tf)
+{
+	if (tf->rdi >= USER_TOP)
+		return SK_ERRVAL(SK_E_RANGE, 1);
+	current_process()->reflect_entry = tf->rdi;
+	return SK_OK;
+}
+
+/* Resume the (possibly edited) frame in utcb->reflect. */
+int64_t
+sys_reflect_return(struct trapframe *tf)
+{
+	struct thread *t = current_thread();
+	struct sk_regs r;
+
+	if (!t->in_reflect)
+		return SK_ERRVAL(SK_E_STATE, 0);
+	memcpy(&r, &t->utcb->reflect, sizeof(r));	/* one snapshot */
+	if (r.rip >= USER_TOP)
+		return SK_ERRVAL(SK_E_RANGE, 0);
+	if (r.fs_base >= USER_TOP || r.gs_base >= USER_TOP)
+		return SK_ERRVAL(SK_E_RANGE, 0);
+	t->in_reflect = false;
+	tf->rbx = r.rbx; tf->rcx = r.rcx; tf->rdx = r.rdx;
+	tf->rsi = r.rsi; tf->rdi = r.rdi; tf->rbp = r.rbp; tf->rsp = r.rsp;
+	tf->r8 = r.r8; tf->r9 = r.r9; tf->r10 = r.r10; tf->r11 = r.r11;
+	tf->r12 = r.r12; tf->r13 = r.r13; tf->r14 = r.r14; tf->r15 = r.r15;
+	tf->rip = r.rip;
+	tf->rflags = (r.rflags & (USER_RFLAGS | USER_RFLAGS_EXT)) | RFLAGS_IF | 2;
+	tf->vector = 0;		/* return with iretq: every register exact */
+	wrmsr(MSR_FS_BASE, r.fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, r.gs_base);
+	return (int64_t)r.rax;
+}

@@ -1,0 +1,17 @@
+/*
+ * Linux-syscall reflection: a `syscall` whose number is not a native one
+ * is handed back to the process's library OS. See abi/skiff/utcb.h for
+ * the saved frame and reflect.c for the protocol.
+ */
+#ifndef KERNEL_REFLECT_H
+#define KERNEL_REFLECT_H
+
+#include <stdint.h>
+
+struct trapframe;
+
+void reflect_syscall(struct trapframe *tf);
+/* Deliver an unresolvable user fault: to the fault endpoint, else kill. */
+void user_fault(struct trapframe *tf, uint64_t addr, uint64_t access);
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * libsk: the native Skiff system call wrappers and a few helpers for
+ * programs that talk to the kernel directly (init, servers, tests).
+ */
+#ifndef SK_H
+#define SK_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdarg.h>
+#include "abi/skiff/errors.h"
+#include "abi/skiff/objects.h"
+#include "abi/skiff/syscall.h"
+#include "abi/skiff/ipc.h"
+#include "abi/skiff/utcb.h"
+#include "abi/skiff/info.h"
+#include "abi/skiff/bootinfo.h"
+#include "lib/common/string.h"
+
+static inline int64_t
+sk_syscall6(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+    uint64_t a5, uint64_t a6)
+{
+	register uint64_t r10 __asm__("r10") = a4;
+	register uint64_t r8 __asm__("r8") = a5;
+	register uint64_t r9 __asm__("r9") = a6;
+	int64_t ret = (int64_t)nr;
+
+	__asm__ volatile("syscall" : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3),
+	    "+r"(r10), "+r"(r8), "+r"(r9) :: "rcx", "r11", "memory");
+	return ret;
+}
+
+#define SK_SYS0(n)		sk_syscall6(SK_SYS_##n, 0, 0, 0, 0, 0, 0)
+#define SK_SYS1(n, a)		sk_syscall6(SK_SYS_##n, (uint64_t)(a), 0, 0, 0, 0, 0)
+#define SK_SYS2(n, a, b)	sk_syscall6(SK_SYS_##n, (uint64_t)(a), (uint64_t)(b), 0, 0, 0, 0)
+#define SK_SYS3(n, a, b, c)	sk_syscall6(SK_SYS_##n, (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), 0, 0, 0)
+#define SK_SYS4(n, a, b, c, d)	sk_syscall6(SK_SYS_##n, (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), 0, 0)
+#define SK_SYS5(n, a, b, c, d, e) sk_syscall6(SK_SYS_##n, (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), (uint64_t)(e), 0)
+#define SK_SYS6(n, a, b, c, d, e, f) sk_syscall6(SK_SYS_##n, (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), (uint64_t)(e), (uint64_t)(f))
+
+static inline int64_t sk_nop(void) { return SK_SYS0(nop); }
+static inline int64_t sk_debug_log(const void *b, size_t n) { return SK_SYS2(debug_log, b, n); }
+static inline int64_t sk_handle_close(sk_handle_t h) { return SK_SYS1(handle_close, h); }
+static inline int64_t sk_handle_dup(sk_handle_t h, uint32_t r) { return SK_SYS2(handle_dup, h, r); }
+static inline int64_t sk_handle_info(sk_handle_t h, struct sk_handle_info *i) { return SK_SYS2(handle_info, h, i); }
+static inline int64_t sk_handle_give(sk_handle_t p, sk_handle_t h, uint32_t r) { return SK_SYS3(handle_give, p, h, r); }
+static inline int64_t sk_proc_create(sk_handle_t as, const char *name, uint32_t privs)
+{ return SK_SYS5(proc_create, as, name, strlen(name), privs, 0); }
+static inline int64_t sk_proc_exit(int64_t code) { return SK_SYS1(proc_exit, code); }
+static inline int64_t sk_proc_kill(sk_handle_t p, int64_t code) { return SK_SYS2(proc_kill, p, code); }
+static inline int64_t sk_proc_info(sk_handle_t p, struct sk_proc_info *i) { return SK_SYS2(proc_info, p, i); }
+static inline int64_t sk_proc_set_fault(sk_handle_t p, sk_handle_t ep) { return SK_SYS2(proc_set_fault, p, ep); }
+static inline int64_t sk_proc_set_cred(sk_handle_t p, sk_handle_t c) { return SK_SYS2(proc_set_cred, p, c); }
+static inline int64_t sk_obj_watch(sk_handle_t o, sk_handle_t n, uint64_t bits) { return SK_SYS3(obj_watch, o, n, bits); }
+static inline int64_t sk_thread_create(sk_handle_t p, void *entry, uint64_t stack, uint64_t arg, uint64_t utcb, uint32_t prio)
+{ return SK_SYS6(thread_create, p, entry, stack, arg, utcb, prio); }
+static inline int64_t sk_thread_exit(int64_t code) { return SK_SYS1(thread_exit, code); }
+static inline int64_t sk_thread_kill(sk_handle_t t) { return SK_SYS1(thread_kill, t); }
+static inline int64_t sk_thread_set_prio(sk_handle_t t, uint32_t p) { return SK_SYS2(thread_set_prio, t, p); }
+static inline int64_t sk_yield(void) { return SK_SYS0(yield); }
+static inline int64_t sk_sleep(uint64_t ns) { return SK_SYS1(sleep, ns); }
+static inline int64_t sk_clock(void) { return SK_SYS0(clock); }
+static inline int64_t sk_as_create(void) { return SK_SYS0(as_create); }
+static inline int64_t sk_as_clone(sk_handle_t as) { return SK_SYS1(as_clone, as); }
+static inline int64_t sk_as_map(sk_handle_t as, uint64_t va, uint64_t len, sk_handle_t vmo, uint64_t off, uint32_t flags)
+{ return SK_SYS6(as_map, as, va, len, vmo, off, flags); }
+static inline int64_t sk_as_unmap(sk_handle_t as, uint64_t va, uint64_t len) { return SK_SYS3(as_unmap, as, va, len); }
+static inline int64_t sk_as_protect(sk_handle_t as, uint64_t va, uint64_t len, uint32_t prot) { return SK_SYS4(as_protect, as, va, len, prot); }
+static inline int64_t sk_as_read(sk_handle_t as, uint64_t va, void *buf, uint64_t len) { return SK_SYS4(as_read, as, va, buf, len); }
+static inline int64_t sk_as_write(sk_handle_t as, uint64_t va, const void *buf, uint64_t len) { return SK_SYS4(as_write, as, va, buf, len); }
+static inline int64_t sk_vmo_create(uint64_t size, uint32_t flags) { return SK_SYS2(vmo_create, size, flags); }
+static inline int64_t sk_vmo_read(sk_handle_t v, uint64_t off, void *buf, uint64_t len) { return SK_SYS4(vmo_read, v, off, buf, len); }
+static inline int64_t sk_vmo_write(sk_handle_t v, uint64_t off, const void *buf, uint64_t len) { return SK_SYS4(vmo_write, v, off, buf, len); }
+static inline int64_t sk_vmo_size(sk_handle_t v) { return SK_SYS1(vmo_size, v); }
+static inline int64_t sk_vmo_phys(sk_handle_t v, uint64_t off) { return SK_SYS2(vmo_phys, v, off); }
+static inline int64_t sk_ep_create(void) { return SK_SYS0(ep_create); }
+static inline int64_t sk_ep_mint(sk_handle_t ep, uint64_t badge, uint32_t rights) { return SK_SYS3(ep_mint, ep, badge, rights); }
+static inline int64_t sk_notif_create(void) { return SK_SYS0(notif_create); }
+static inline int64_t sk_notif_signal(sk_handle_t n, uint64_t bits) { return SK_SYS2(notif_signal, n, bits); }
+static inline int64_t sk_notif_wait(sk_handle_t n, uint64_t timeout) { return SK_SYS2(notif_wait, n, timeout); }
+static inline int64_t sk_wait_many(struct sk_wait_item *it, uint32_t n, uint64_t timeout) { return SK_SYS3(wait_many, it, n, timeout); }
+static inline int64_t sk_irq_bind(sk_handle_t irq, uint32_t line, sk_handle_t n, uint64_t bits) { return SK_SYS4(irq_bind, irq, line, n, bits); }
+static inline int64_t sk_irq_ack(sk_handle_t irq, uint32_t line) { return SK_SYS2(irq_ack, irq, line); }
+static inline int64_t sk_range_split(sk_handle_t h, uint64_t base, uint64_t count, uint32_t rights) { return SK_SYS4(range_split, h, base, count, rights); }
+static inline int64_t sk_ioport_enable(sk_handle_t h) { return SK_SYS1(ioport_enable, h); }
+static inline int64_t sk_mmio_map(sk_handle_t as, sk_handle_t m, uint64_t off, uint64_t len, uint64_t va, uint32_t prot)
+{ return SK_SYS6(mmio_map, as, m, off, len, va, prot); }
+static inline int64_t sk_cred_create(const struct sk_cred *c) { return SK_SYS1(cred_create, c); }
+static inline int64_t sk_cred_read(sk_handle_t c, struct sk_cred *out) { return SK_SYS2(cred_read, c, out); }
+static inline int64_t sk_reflect_set(void *entry) { return SK_SYS1(reflect_set, entry); }
+static inline int64_t sk_reflect_return(void) { return SK_SYS0(reflect_return); }
+static inline int64_t sk_kstat(struct sk_kstat *k) { return SK_SYS1(kstat, k); }
+
+/* IPC: the message travels in registers; badge is set on receive. */
+struct sk_msg {
+	uint64_t tag;
+	uint64_t w[SK_MSG_WORDS];
+	uint64_t badge;
+};
+
+static inline int64_t
+sk_ipc(uint64_t nr, uint64_t h, struct sk_msg *m, uint64_t timeout)
+{
+	register uint64_t r10 __asm__("r10") = m->w[1];
+	register uint64_t r8 __asm__("r8") = m->w[2];
+	register uint64_t r9 __asm__("r9") = m->w[3];
+	register uint64_t r12 __asm__("r12") = m->w[4];
+	register uint64_t r13 __asm__("r13") = m->w[5];
+	register uint64_t r14 __asm__("r14") = timeout;
+	uint64_t rdi = h, rsi = m->tag, rdx = m->w[0];
+	int64_t rax = (int64_t)nr;
+
+	__asm__ volatile("syscall" : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx),
+	    "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r12), "+r"(r13), "+r"(r14)
+	    :: "rcx", "r11", "memory");
+	if (rax >= 0) {
+		m->tag = rsi;
+		m->w[0] = rdx; m->w[1] = r10; m->w[2] = r8;
+		m->w[3] = r9; m->w[4] = r12; m->w[5] = r13;
+		m->badge = rdi;
+	}
+	return rax;
+}
+
+static inline int64_t sk_call(sk_handle_t ep, struct sk_msg *m, uint64_t t) { return sk_ipc(SK_SYS_call, ep, m, t); }
+static inline int64_t sk_recv(sk_handle_t ep, struct sk_msg *m, uint64_t t) { return sk_ipc(SK_SYS_recv, ep, m, t); }
+static inline int64_t sk_reply(struct sk_msg *m) { return sk_ipc(SK_SYS_reply, 0, m, 0); }
+static inline int64_t sk_reply_recv(sk_handle_t ep, struct sk_msg *m, uint64_t t) { return sk_ipc(SK_SYS_reply_recv, ep, m, t); }
+
+/* This thread's UTCB (the user GS base points at it). */
+static inline struct sk_utcb *
+sk_utcb(void)
+{
+	struct sk_utcb *u;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(u));
+	return u;
+}
+
+/* Output through the kernel debug log. */
+int sk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int sk_vprintf(const char *fmt, va_list ap);
+
+/*
+ * Run fn(arg, handles) in a new process whose memory is a copy-on-write
+ * clone of the caller's. The handles in give[] are copied into the child
+ * first (their values there are what fn receives). Returns the process
+ * handle or an encoded error.
+ */
+typedef int (*sk_child_fn)(uint64_t arg, const sk_handle_t *handles);
+int64_t sk_spawn_fn(const char *name, sk_child_fn fn, uint64_t arg,
+    const sk_handle_t *give, int ngive, uint32_t privs);
+
+/* Wait for a process to end; returns its info (or an encoded error). */
+int64_t sk_proc_wait(sk_handle_t proc, uint64_t timeout, struct sk_proc_info *info);
+
+/* Load a static ELF from a VMO into a new process and start it. */
+int64_t sk_spawn_elf(sk_handle_t vmo, uint64_t size, const char *name,
+    uint64_t arg, uint32_t privs);
+
+#endif

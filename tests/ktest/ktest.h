@@ -1,0 +1,43 @@
+/*
+ * The in-guest test framework. KTEST(name) { ... return 0; } registers a
+ * test; CHECK() and friends print the reason and end the test process
+ * with a failure.
+ */
+#ifndef KTEST_H
+#define KTEST_H
+
+#include "sk.h"
+
+struct ktest {
+	const char *name;
+	int (*fn)(uint64_t arg, const sk_handle_t *h);
+};
+
+#define KTEST(tname) \
+	static int ktest_##tname(uint64_t, const sk_handle_t *); \
+	static const struct ktest ktest_rec_##tname \
+	    __attribute__((used, section("ktests"), aligned(8))) = { #tname, ktest_##tname }; \
+	static int ktest_##tname(uint64_t arg __attribute__((unused)), \
+	    const sk_handle_t *given __attribute__((unused)))
+
+#define FAIL(...) do { \
+	sk_printf("  %s:%d: ", __FILE__, __LINE__); \
+	sk_printf(__VA_ARGS__); \
+	sk_printf("\n"); \
+	sk_proc_exit(1); \
+} while (0)
+
+#define CHECK(c) do { if (!(c)) FAIL("check failed: %s", #c); } while (0)
+
+/* r must be >= 0. */
+#define CHECK_OK(r) do { int64_t _r = (r); if (_r < 0) \
+	FAIL("%s failed: %s (argument %d)", #r, sk_errname(SK_ERR(_r)), SK_ERRARG(_r)); } while (0)
+
+/* r must be the error code e (and name argument a, if a >= 0). */
+#define CHECK_ERR(r, e, a) do { int64_t _r = (r); \
+	if (_r >= 0 || SK_ERR(_r) != (e) || ((a) >= 0 && SK_ERRARG(_r) != (a))) \
+		FAIL("%s gave %ld (%s, argument %d), expected %s argument %d", #r, (long)_r, \
+		    _r < 0 ? sk_errname(SK_ERR(_r)) : "success", _r < 0 ? SK_ERRARG(_r) : 0, \
+		    sk_errname(e), (a)); } while (0)
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * ktest: the in-guest test suite of the kernel's system calls. Every test
+ * runs in its own process (a copy-on-write clone of this one), so a crash
+ * is counted as a failure, not fatal. Output, read by tests/run.py:
+ *   KTEST PASS <name> | KTEST FAIL <name>: <reason> | KTEST DONE
+ * After the suite a leak check compares free pages, kernel heap and live
+ * objects with the numbers before it.
+ */
+#include "ktest.h"
+
+int main(uint64_t arg);
+
+static const struct ktest *tests_begin(void);
+
+extern const struct ktest __start_ktests[], __stop_ktests[];
+
+static const struct ktest *
+tests_begin(void)
+{
+	return __start_ktests;
+}
+
+static int
+run_one(const struct ktest *t)
+{
+	struct sk_proc_info info;
+	int64_t p, r;
+
+	p = sk_spawn_fn(t->name, (sk_child_fn)t->fn, 0, NULL, 0, SK_PRIV_ALL);
+	if (p < 0) {
+		sk_printf("KTEST FAIL %s: cannot start the test process: %s\n", t->name,
+		    sk_errname(SK_ERR(p)));
+		return 1;
+	}
+	r = sk_proc_wait((sk_handle_t)p, 60ull * 1000000000ull, &info);
+	if (r < 0) {
+		sk_printf("KTEST FAIL %s: did not finish in 60 s (%s)\n", t->name,
+		    sk_errname(SK_ERR(r)));
+		sk_proc_kill((sk_handle_t)p, -1);
+		sk_proc_wait((sk_handle_t)p, SK_FOREVER, &info);
+		sk_handle_close((sk_handle_t)p);
+		return 1;
+	}
+	sk_handle_close((sk_handle_t)p);
+	if (info.state == SK_PROC_EXITED && info.exit_code == 0) {
+		sk_printf("KTEST PASS %s\n", t->name);
+		return 0;
+	}
+	if (info.state == SK_PROC_FAULTED)
+		sk_printf("KTEST FAIL %s: test process faulted (vector %ld, address 0x%lx)\n",
+		    t->name, (long)info.exit_code, (unsigned long)info.fault_addr);
+	else
+		sk_printf("KTEST FAIL %s: test process %s with status %ld\n", t->name,
+		    info.state == SK_PROC_KILLED ? "was killed" : "exited",
+		    (long)info.exit_code);
+	return 1;
+}
+
+static void
+leak_check(const struct sk_kstat *a, const struct sk_kstat *b)
+{
+	int bad = 0;
+
+	if (a->pages_free + a->heap_pages != b->pages_free + b->heap_pages) {
+		sk_printf("KTEST FAIL leak-check: free pages %lu+%lu before, %lu+%lu after\n",
+		    (unsigned long)a->pages_free, (unsigned long)a->heap_pages,
+		    (unsigned long)b->pages_free, (unsigned long)b->heap_pages);
+		bad = 1;
+	}
+	if (a->heap_bytes != b->heap_bytes) {
+		sk_printf("KTEST FAIL leak-check: kernel heap %lu bytes before, %lu after\n",
+		    (unsigned long)a->heap_bytes, (unsigned long)b->heap_bytes);
+		bad = 1;
+	}
+	for (int i = 1; i < SK_OBJ_TYPES; i++)
+		if (a->objects[i] != b->objects[i]) {
+			sk_printf("KTEST FAIL leak-check: %lu objects of type %d before, %lu after\n",
+			    (unsigned long)a->objects[i], i, (unsigned long)b->objects[i]);
+			bad = 1;
+		}
+	if (!bad)
+		sk_printf("KTEST PASS leak-check\n");
+}
+
+int
+main(uint64_t arg)
+{
+	struct sk_kstat before, after;
+	const struct ktest *t;
+	int failed = 0, n = 0;
+
+	sk_printf("ktest: starting\n");
+	/* A warm-up spawn so caches the suite needs exist before measuring. */
+	for (t = tests_begin(); t < __stop_ktests && n < 1; t++, n++)
+		;
+	sk_kstat(&before);
+	n = 0;
+	for (t = tests_begin(); t < __stop_ktests; t++, n++)
+		failed += run_one(t);
+	sk_kstat(&after);
+	leak_check(&before, &after);
+	sk_printf("ktest: %d tests, %d failed\n", n, failed);
+	sk_printf("KTEST DONE\n");
+	return failed ? 1 : 0;
+}
