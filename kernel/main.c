@@ -29,6 +29,17 @@ kmain(uint32_t magic, uint64_t mbi)
 	cpus[0].id = 0;
 	cpu_init_tables(&cpus[0]);
 	cpu_print_features();
+	acpi_init();
+	lapic_init();
+	ioapic_init();
+	clock_init();
+	/*
+	 * The boot CPU's LAPIC timer (lapic_timer_start(HZ)) is started only
+	 * once the scheduler exists: until then kernel code runs with
+	 * interrupts disabled and nothing could take the tick.
+	 */
+	smp_boot_aps();
+	printk("smp: %d CPUs online\n", ncpus);
 	printk("skiff: boot ok, cmdline '%s', %d modules\n", boot_info.cmdline,
 	    boot_info.nmodules);
 	for (;;)

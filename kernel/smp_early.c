@@ -1,8 +1,18 @@
-/* Placeholders until kernel/smp.c and the scheduler land. */
+/* Placeholders until the scheduler and the system calls land. */
 #include "kernel/kernel.h"
 #include "kernel/smp.h"
-int smp_cpu_id(void) { return 0; }
-void smp_halt_others(void) {}
+#include "kernel/arch/x86.h"
+
+/* Until the scheduler exists, an AP that is up just stops. */
+void
+sched_ap_start(void)
+{
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
 void syscall_dispatch(void);
 void syscall_dispatch(void) { panic("syscall_dispatch: not reached yet"); }
 void thread_first_run(void);
