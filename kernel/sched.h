@@ -28,6 +28,5 @@ void sched_tick(void);
 __attribute__((noreturn)) void cpu_idle_loop(void);
 void sched_switch_to(struct thread *next);	/* direct switch (IPC) */
 void sched_reap_later(struct thread *t);	/* free t after the next switch */
-void sched_ap_start(void) __attribute__((noreturn));
 
 #endif

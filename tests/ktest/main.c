@@ -82,6 +82,12 @@ leak_check(const struct sk_kstat *a, const struct sk_kstat *b)
 		sk_printf("KTEST PASS leak-check\n");
 }
 
+static int
+warm_up(uint64_t arg, const sk_handle_t *h)
+{
+	return 0;
+}
+
 int
 main(uint64_t arg)
 {
@@ -90,9 +96,19 @@ main(uint64_t arg)
 	int failed = 0, n = 0;
 
 	sk_printf("ktest: starting\n");
-	/* A warm-up spawn so caches the suite needs exist before measuring. */
-	for (t = tests_begin(); t < __stop_ktests && n < 1; t++, n++)
-		;
+	/*
+	 * Warm up: one spawn and wait grows this process's handle table and
+	 * the kernel's caches to their working size before measuring.
+	 */
+	{
+		struct sk_proc_info info;
+		int64_t p = sk_spawn_fn("warm-up", warm_up, 0, NULL, 0, 0);
+
+		if (p >= 0) {
+			sk_proc_wait((sk_handle_t)p, SK_FOREVER, &info);
+			sk_handle_close((sk_handle_t)p);
+		}
+	}
 	sk_kstat(&before);
 	n = 0;
 	for (t = tests_begin(); t < __stop_ktests; t++, n++)
