@@ -86,9 +86,12 @@ elf_parse(const void *image, size_t len, uint64_t user_top, struct elf_info *inf
 		s.vaddr = rd64(p + 16);
 		s.filesz = rd64(p + 32);
 		s.memsz = rd64(p + 40);
+		/* Malformed even when empty: filesz may never exceed memsz. */
+		if (s.filesz > s.memsz)
+			return ELF_E_SEGMENT;
 		if (s.memsz == 0)
 			continue;
-		if (s.filesz > s.memsz || s.offset > len || s.filesz > len - s.offset)
+		if (s.offset > len || s.filesz > len - s.offset)
 			return ELF_E_SEGMENT;
 		if (s.vaddr >= user_top || s.memsz > user_top - s.vaddr || s.vaddr < 4096)
 			return ELF_E_SEGMENT;

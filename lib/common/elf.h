@@ -32,13 +32,14 @@ struct elf_info {
 
 enum elf_error {
 	ELF_OK = 0,
-	ELF_E_SHORT,		/* image smaller than its headers say */
+	ELF_E_SHORT,		/* image shorter than the ELF header */
 	ELF_E_MAGIC,		/* not an ELF file */
 	ELF_E_CLASS,		/* not 64-bit little-endian */
 	ELF_E_MACHINE,		/* not x86-64 */
 	ELF_E_TYPE,		/* not an executable */
-	ELF_E_PHDR,		/* bad program header table */
-	ELF_E_SEGMENT,		/* a segment is out of bounds or overlaps */
+	ELF_E_PHDR,		/* bad program header table, or it runs past the end */
+	ELF_E_SEGMENT,		/* a segment is out of bounds (file or address
+				   space), misaligned or overlaps; or none loads */
 	ELF_E_TOOMANY,		/* more loadable segments than supported */
 	ELF_E_ENTRY,		/* entry point outside every executable segment */
 };

@@ -2,7 +2,7 @@
  * vsnprintf for freestanding code. Supports the conversions the kernel and
  * native programs use: %d %i %u %x %X %o %p %s %c %%, the flags '-' and '0',
  * a field width (also '*'), a precision for %s, and the length modifiers
- * l, ll, z and h. Always NUL-terminates when size > 0 and returns the length
+ * l, ll, z, h and hh. Always NUL-terminates when size > 0 and returns the length
  * the full output would have had.
  */
 #include <stdarg.h>
@@ -57,7 +57,7 @@ vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	struct out o = { buf, size, 0 };
 
 	for (; *fmt; fmt++) {
-		int left = 0, zero = 0, width = 0, prec = -1, lng = 0;
+		int left = 0, zero = 0, width = 0, prec = -1, lng = 0, half = 0;
 		uint64_t u;
 		int64_t s;
 
@@ -76,6 +76,10 @@ vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		if (*fmt == '*') {
 			width = va_arg(ap, int);
+			if (width < 0) {	/* a negative width means '-' */
+				left = 1;
+				width = -width;
+			}
 			fmt++;
 		} else {
 			while (*fmt >= '0' && *fmt <= '9')
@@ -95,13 +99,17 @@ vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		for (;; fmt++) {
 			if (*fmt == 'l' || *fmt == 'z')
 				lng = 1;
-			else if (*fmt != 'h')
+			else if (*fmt == 'h')
+				half++;		/* h: short, hh: char */
+			else
 				break;
 		}
 		switch (*fmt) {
 		case 'd':
 		case 'i':
 			s = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
+			if (!lng && half)
+				s = half == 1 ? (short)s : (signed char)s;
 			u = s < 0 ? -(uint64_t)s : (uint64_t)s;
 			put_num(&o, u, 10, 0, s < 0, width, zero, left);
 			break;
@@ -110,6 +118,8 @@ vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'X':
 		case 'o':
 			u = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned int);
+			if (!lng && half)
+				u = half == 1 ? (unsigned short)u : (unsigned char)u;
 			put_num(&o, u, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16,
 			    *fmt == 'X', 0, width, zero, left);
 			break;
@@ -120,7 +130,13 @@ vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			    0, 0, 16, 1, 0);
 			break;
 		case 'c':
+			if (!left)
+				for (; width > 1; width--)
+					put(&o, ' ');
 			put(&o, (char)va_arg(ap, int));
+			if (left)
+				for (; width > 1; width--)
+					put(&o, ' ');
 			break;
 		case 's': {
 			const char *str = va_arg(ap, const char *);
@@ -128,7 +144,8 @@ vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 			if (str == NULL)
 				str = "(null)";
-			while (str[n] && (prec < 0 || n < prec))
+			/* Never look past the precision: str need not end there. */
+			while ((prec < 0 || n < prec) && str[n])
 				n++;
 			if (!left)
 				for (int w = width; w > n; w--)
