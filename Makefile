@@ -15,7 +15,7 @@ OBJCOPY	= objcopy
 QEMU	= qemu-system-x86_64
 
 # Use KVM only where /dev/kvm really works; otherwise plain TCG.
-ACCEL	:= $(shell [ -w /dev/kvm ] && echo "-accel kvm -cpu host" || echo "-accel tcg -cpu max")
+ACCEL	= $(shell sh tools/accel.sh $(QEMU))
 QEMU_BASE = $(QEMU) $(ACCEL) -smp $(SMP) -m $(MEM) -no-reboot -nographic \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
@@ -106,22 +106,21 @@ $(BUILD)/bin/ktest: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/ktest/*.c)) $
 
 # ---- running -------------------------------------------------------------
 # Boot modules: init is the root task; the others are handed to it.
-RUN_MODULES = $(BUILD)/bin/init
 run: all
 	@echo "Booting Skiff (quit QEMU with Ctrl-A X)"
 	$(QEMU_BASE) -serial mon:stdio -kernel $(BUILD)/kernel.bin \
-		-initrd "$(BUILD)/bin/init"
+		-initrd "$(BUILD)/bin/init,$(BUILD)/bin/ktest"
 
 debug: all
 	@echo "QEMU is halted with its gdb stub on :1234. In another terminal:"
 	@echo "  gdb $(BUILD)/kernel.elf -ex 'target remote :1234'"
 	$(QEMU_BASE) -serial mon:stdio -s -S -kernel $(BUILD)/kernel.bin \
-		-initrd "$(BUILD)/bin/init"
+		-initrd "$(BUILD)/bin/init,$(BUILD)/bin/ktest"
 
 iso: $(BUILD)/skiff.iso
 $(BUILD)/skiff.iso: all tools/grub.cfg
 	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
-	$(Q)cp $(BUILD)/kernel.bin $(BUILD)/bin/init $(BUILD)/iso/boot/
+	$(Q)cp $(BUILD)/kernel.bin $(BUILD)/bin/init $(BUILD)/bin/ktest $(BUILD)/iso/boot/
 	$(Q)cp tools/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
