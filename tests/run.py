@@ -140,7 +140,14 @@ def run_host(binary, timeout, res):
     except subprocess.TimeoutExpired:
         timed_out = True
         kill_group(proc)
-        data, _ = proc.communicate()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)     # children still holding the pipe
+        except OSError:
+            pass
+        try:
+            data, _ = proc.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            data = b""
     except BaseException:
         kill_group(proc)
         raise
@@ -284,11 +291,19 @@ class Guest:
 
     def stop(self):
         kill_group(self.proc)
-        # Whatever was still in the pipe belongs in the log.
-        try:
-            rest = self.proc.stdout.read()
-        except (OSError, ValueError):
-            rest = b""
+        # Whatever was still in the pipe belongs in the log; but never wait
+        # long for it (something outside the process group may hold it).
+        rest = b""
+        end = time.monotonic() + 1.0
+        while not self.eof and time.monotonic() < end:
+            try:
+                ready, _, _ = select.select([self.fd], [], [], 0.2)
+                data = os.read(self.fd, 65536) if ready else b""
+            except OSError:
+                break
+            if ready and not data:
+                break
+            rest += data
         if rest:
             self.log.write(rest)
             self.partial += rest
