@@ -95,9 +95,9 @@ process_destroy(struct kobject *o)
 	kfree(p);
 }
 
-/* Signal every watcher once and drop them. */
-void
-watchers_fire(struct list_head *watchers)
+/* Drop every watcher, signalling each first when fire is set. */
+static void
+watchers_drain(struct list_head *watchers, bool fire)
 {
 	struct list_head *pos, *n;
 
@@ -105,22 +105,21 @@ watchers_fire(struct list_head *watchers)
 		struct watch *w = list_entry(pos, struct watch, link);
 
 		list_del(&w->link);
-		notif_signal(w->notif, w->bits);
+		if (fire)
+			notif_signal(w->notif, w->bits);
 		obj_unref(&w->notif->obj);
 		kfree(w);
 	}
 }
 
 void
+watchers_fire(struct list_head *watchers)
+{
+	watchers_drain(watchers, true);
+}
+
+void
 watchers_clear(struct list_head *watchers)
 {
-	struct list_head *pos, *n;
-
-	list_for_each_safe(pos, n, watchers) {
-		struct watch *w = list_entry(pos, struct watch, link);
-
-		list_del(&w->link);
-		obj_unref(&w->notif->obj);
-		kfree(w);
-	}
+	watchers_drain(watchers, false);
 }
