@@ -39,7 +39,7 @@ KOBJ	= $(patsubst %.c,$(BUILD)/k/%.o,$(KSRC_C)) $(patsubst %.S,$(BUILD)/k/%.o,$(
 LIBSK_SRC = $(wildcard lib/sk/*.c lib/sk/*.S) lib/common/string.c lib/common/fmt.c lib/common/elf.c
 LIBSK_OBJ = $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBSK_SRC)))
 
-PROGS	= init ktest
+PROGS	= init ktest kbench
 PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
 
 DEPS_STAMP = $(CACHE)/.deps-ok
@@ -104,6 +104,11 @@ $(BUILD)/bin/ktest: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/ktest/*.c)) $
 	@echo "  LD     $@"
 	$(Q)$(CC) $(ULDFLAGS) -o $@ $^
 
+$(BUILD)/bin/kbench: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/bench/*.c)) $(BUILD)/libsk.a
+	@mkdir -p $(dir $@)
+	@echo "  LD     $@"
+	$(Q)$(CC) $(ULDFLAGS) -o $@ $^
+
 # ---- running -------------------------------------------------------------
 # Boot modules: init is the root task; the others are handed to it.
 run: all
@@ -139,8 +144,9 @@ $(BUILD)/host/%: tests/host/%.c tests/host/host.h $(wildcard tests/host/*.h kern
 test: all $(HOST_TESTS)
 	$(Q)python3 tests/run.py --build $(BUILD) --smp $(SMP) $(HOST_TESTS)
 
+# One CPU: under -icount the clock counts every CPU's instructions.
 bench: all
-	$(Q)python3 tests/run.py --build $(BUILD) --smp $(SMP) --bench
+	$(Q)python3 tests/run.py --build $(BUILD) --smp 1 --bench
 
 compile_commands.json:
 	bear -- $(MAKE) -B all

@@ -9,7 +9,7 @@
  *
  * Lock: the big kernel lock.
  */
-#include "kernel/ipc.h"
+#include "kernel/ipc_internal.h"
 #include "kernel/thread.h"
 #include "kernel/process.h"
 #include "kernel/aspace.h"
@@ -72,32 +72,13 @@ endpoint_receiver_removed(struct endpoint *ep)
 	obj_unref(&ep->obj);
 }
 
-static void
-wait_on(struct thread *t, struct endpoint *ep, struct list_head *q)
-{
-	obj_ref(&ep->obj);
-	t->wait_ep = ep;
-	list_add_tail(&t->wait_link, q);
-}
-
-static void
-wait_off(struct thread *t)
-{
-	struct endpoint *ep = t->wait_ep;
-
-	list_del(&t->wait_link);
-	t->wait_ep = NULL;
-	if (ep != NULL)
-		obj_unref(&ep->obj);
-}
-
 void
 ipc_cancel(struct thread *t)
 {
 	switch (t->block) {
 	case BLOCK_SEND:
 	case BLOCK_RECV:
-		wait_off(t);
+		ipc_wait_off(t);
 		break;
 	case BLOCK_REPLY:
 		if (t->callee != NULL) {
@@ -189,44 +170,6 @@ long_deliver(struct thread *s, struct thread *r)
 	return SK_OK;
 }
 
-/* Write what the kernel attests about sender s into receiver r's UTCB. */
-static void
-write_sender(struct thread *s, struct thread *r, uint64_t badge)
-{
-	struct sk_sender *snd = &r->utcb->sender;
-	struct cred *cr = s->proc->cred;
-
-	snd->badge = badge;
-	snd->pid = s->proc->obj.koid;
-	snd->tid = s->obj.koid;
-	snd->cred_id = cr->obj.koid;
-	snd->cred = cr->c;
-}
-
-static void
-msg_to_regs(struct trapframe *tf, const struct ipc_msg *m)
-{
-	tf->rsi = m->tag;
-	tf->rdx = m->w[0];
-	tf->r10 = m->w[1];
-	tf->r8 = m->w[2];
-	tf->r9 = m->w[3];
-	tf->r12 = m->w[4];
-	tf->r13 = m->w[5];
-}
-
-static void
-regs_to_msg(struct ipc_msg *m, const struct trapframe *tf)
-{
-	m->tag = tf->rsi;
-	m->w[0] = tf->rdx;
-	m->w[1] = tf->r10;
-	m->w[2] = tf->r8;
-	m->w[3] = tf->r9;
-	m->w[4] = tf->r12;
-	m->w[5] = tf->r13;
-}
-
 /*
  * Hand s's message to receiver r (which is not queued any more). On
  * success r's registers and UTCB hold the message, r->caller = s and s is
@@ -244,9 +187,9 @@ deliver(struct thread *s, struct thread *r)
 		r->utcb->rcv_len = 0;
 		r->utcb->rcv_nh = 0;
 	}
-	msg_to_regs(r->tf, &s->msg);
+	ipc_msg_to_regs(r->tf, &s->msg);
 	r->tf->rdi = s->send_badge;
-	write_sender(s, r, s->send_badge);
+	ipc_write_sender(s, r, s->send_badge);
 	r->caller = s;
 	s->callee = r;
 	s->block = BLOCK_REPLY;
@@ -285,10 +228,10 @@ do_call(struct thread *t, struct endpoint *ep, uint64_t deadline)
 		struct thread *r = list_first(&ep->receivers, struct thread, wait_link);
 		int e;
 
-		wait_off(r);
+		ipc_wait_off(r);
 		if ((e = deliver(t, r)) != SK_OK) {
 			/* The receiver keeps waiting; the sender's call fails. */
-			wait_on(r, ep, &ep->receivers);
+			ipc_wait_on(r, ep, &ep->receivers);
 			list_del(&r->wait_link);
 			list_add_head(&r->wait_link, &ep->receivers);
 			return SK_ERRVAL(e, 0);
@@ -296,9 +239,11 @@ do_call(struct thread *t, struct endpoint *ep, uint64_t deadline)
 		wake_receiver(r);
 		return thread_block(BLOCK_REPLY, deadline);
 	}
-	wait_on(t, ep, &ep->senders);
+	ipc_wait_on(t, ep, &ep->senders);
 	return thread_block(BLOCK_SEND, deadline);
 }
+
+uint64_t ipc_slow_count;	/* calls and reply_recvs the slow path took */
 
 int64_t
 sys_call(struct trapframe *tf)
@@ -309,6 +254,7 @@ sys_call(struct trapframe *tf)
 	struct long_desc d;
 	int e;
 
+	ipc_slow_count++;
 	if ((e = handle_lookup(&t->proc->handles, (uint32_t)tf->rdi, SK_OBJ_ENDPOINT,
 	    SK_R_SEND, &slot)) != SK_OK)
 		return SK_ERRVAL(e, 1);
@@ -318,7 +264,7 @@ sys_call(struct trapframe *tf)
 		return SK_ERRVAL(e, 2);
 	if (ep->nreceivers == 0)
 		return SK_ERRVAL(SK_E_PEERDIED, 1);
-	regs_to_msg(&t->msg, tf);
+	ipc_regs_to_msg(&t->msg, tf);
 	t->send_badge = slot->badge;
 	t->fault_call = false;
 	return do_call(t, ep, deadline_from_timeout(tf->r14));
@@ -335,7 +281,7 @@ do_recv(struct thread *t, struct endpoint *ep, uint64_t deadline)
 		struct thread *s = list_first(&ep->senders, struct thread, wait_link);
 		int e;
 
-		wait_off(s);
+		ipc_wait_off(s);
 		s->block = BLOCK_REPLY;
 		if ((e = deliver(s, t)) != SK_OK) {
 			s->callee = NULL;
@@ -344,7 +290,7 @@ do_recv(struct thread *t, struct endpoint *ep, uint64_t deadline)
 		}
 		return SK_OK;
 	}
-	wait_on(t, ep, &ep->receivers);
+	ipc_wait_on(t, ep, &ep->receivers);
 	return thread_block(BLOCK_RECV, deadline);
 }
 
@@ -394,8 +340,8 @@ do_reply(struct thread *t, struct trapframe *tf)
 		c->utcb->rcv_len = 0;
 		c->utcb->rcv_nh = 0;
 	}
-	regs_to_msg(&c->msg, tf);
-	msg_to_regs(c->tf, &c->msg);
+	ipc_regs_to_msg(&c->msg, tf);
+	ipc_msg_to_regs(c->tf, &c->msg);
 	c->cpu = this_cpu()->id;
 	thread_wake(c, SK_OK);
 	return SK_OK;
@@ -416,6 +362,7 @@ sys_reply_recv(struct trapframe *tf)
 	struct handle_slot *slot;
 	int e;
 
+	ipc_slow_count++;
 	/* Decode first: a bad endpoint fails before the reply is sent. */
 	if ((e = handle_lookup(&t->proc->handles, (uint32_t)tf->rdi, SK_OBJ_ENDPOINT,
 	    SK_R_RECV, &slot)) != SK_OK)

@@ -48,6 +48,10 @@ void ipc_cancel(struct thread *t);
 /* t is dying: fail its caller (PEERDIED) and detach it from its callee. */
 void ipc_thread_dying(struct thread *t);
 /* Send a fault message for the current thread; false if none can be sent. */
+/* The fast path (ipc_fast.c): true if it handled the system call. */
+bool ipc_fast_call(struct trapframe *tf);
+extern uint64_t ipc_fast_count, ipc_slow_count;	/* for kstat */
+bool ipc_fast_reply_recv(struct trapframe *tf);
 bool ipc_send_fault(struct thread *t, uint64_t addr, uint64_t access,
     uint64_t vector, uint64_t error);
 

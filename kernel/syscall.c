@@ -30,10 +30,15 @@ syscall_dispatch(struct trapframe *tf)
 	uint64_t nr = tf->rax;
 
 	bkl_acquire();
+	if (nr == SK_SYS_call && ipc_fast_call(tf))
+		goto out;
+	if (nr == SK_SYS_reply_recv && ipc_fast_reply_recv(tf))
+		goto out;
 	if (nr - SK_SYS_BASE < SK_SYS_COUNT)
 		tf->rax = (uint64_t)table[nr - SK_SYS_BASE](tf);
 	else
 		reflect_syscall(tf);
+out:
 	kernel_exit_checks();
 	bkl_release();
 }
@@ -208,6 +213,8 @@ sys_kstat(struct trapframe *tf)
 	ks.heap_bytes = heap_bytes_in_use();
 	ks.heap_pages = heap_slab_pages();
 	ks.ncpus = (uint32_t)ncpus;
+	ks.ipc_fast = ipc_fast_count;
+	ks.ipc_slow = ipc_slow_count;
 	if (copyout(tf->rdi, &ks, sizeof(ks)) != SK_OK)
 		return SK_ERRVAL(SK_E_FAULT, 1);
 	return SK_OK;

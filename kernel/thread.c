@@ -20,6 +20,8 @@
 
 struct list_head timeouts = LIST_INIT(timeouts);
 
+static void block_cancel(struct thread *t);
+
 extern char thread_trampoline[];
 
 static struct thread *
@@ -189,6 +191,16 @@ thread_block(enum block_kind k, uint64_t deadline)
 	struct thread *t = current_thread();
 
 	t->block = k;
+	/*
+	 * A thread killed while it waited for the lock (thread_kill saw it
+	 * running) must not go to sleep: nobody would wake it to die. Undo
+	 * the queueing the caller did and fail the call.
+	 */
+	if (t->killed) {
+		block_cancel(t);
+		t->block = BLOCK_NONE;
+		return SK_ERRVAL(SK_E_PEERDIED, 0);
+	}
 	t->state = T_BLOCKED;
 	t->wake_result = SK_OK;
 	if (deadline != 0)

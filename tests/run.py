@@ -222,7 +222,7 @@ def qemu_command(args):
     b = args.build
     if args.bench:
         accel = ["-accel", "tcg", "-cpu", "max", "-icount", "shift=0"]
-        modules = "%s/bin/init kbench,%s/bin/ktest bench" % (b, b)
+        modules = "%s/bin/init kbench,%s/bin/kbench" % (b, b)
     else:
         use_kvm = args.accel == "kvm" or (args.accel == "auto" and kvm_works(args.qemu))
         accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm else ["-accel", "tcg", "-cpu", "max"]
