@@ -88,7 +88,7 @@ fill(struct handle_table *t, uint32_t idx, struct kobject *obj, uint32_t rights,
 	s->badge = badge;
 	s->used_once = 1;
 	t->count++;
-	obj_handle_opened(obj, rights);
+	obj_handle_opened(obj, rights, badge);
 }
 
 int
@@ -152,14 +152,16 @@ handle_close(struct handle_table *t, uint32_t h)
 	struct handle_slot *s;
 	struct kobject *obj;
 	uint32_t rights;
+	uint64_t badge;
 	int err;
 
 	if ((err = handle_lookup(t, h, SK_OBJ_NONE, 0, &s)) != SK_OK)
 		return err;
 	obj = s->obj;
 	rights = s->rights;
+	badge = s->badge;
 	release_slot(t, SK_HANDLE_INDEX(h));
-	obj_handle_closed(obj, rights);
+	obj_handle_closed(obj, rights, badge);
 	obj_unref(obj);
 	return SK_OK;
 }
@@ -174,7 +176,7 @@ handle_take(struct handle_table *t, uint32_t h, struct kobject **obj,
 	*rights = s->rights;
 	*badge = s->badge;
 	release_slot(t, SK_HANDLE_INDEX(h));
-	obj_handle_closed(*obj, *rights);
+	obj_handle_closed(*obj, *rights, *badge);
 }
 
 void
@@ -191,9 +193,10 @@ handle_table_clear(struct handle_table *t)
 		if (s->obj != NULL) {
 			struct kobject *obj = s->obj;
 			uint32_t rights = s->rights;
+			uint64_t badge = s->badge;
 
 			release_slot(t, i);
-			obj_handle_closed(obj, rights);
+			obj_handle_closed(obj, rights, badge);
 			obj_unref(obj);
 		}
 	}

@@ -33,6 +33,7 @@ endpoint_create(int *err)
 	obj_init(&ep->obj, SK_OBJ_ENDPOINT);
 	list_init(&ep->senders);
 	list_init(&ep->receivers);
+	list_init(&ep->notices);
 	*err = SK_OK;
 	return ep;
 }
@@ -44,6 +45,7 @@ endpoint_destroy(struct kobject *o)
 
 	if (!list_empty(&ep->senders) || !list_empty(&ep->receivers))
 		panic("endpoint_destroy: endpoint %lu still has waiters", o->koid);
+	ep_track_destroy(ep);
 	kfree(ep);
 }
 
@@ -277,6 +279,10 @@ do_recv(struct thread *t, struct endpoint *ep, uint64_t deadline)
 	abandon_caller(t);
 	t->utcb->rcv_len = 0;
 	t->utcb->rcv_nh = 0;
+	if (!list_empty(&ep->notices)) {
+		ep_take_notice(ep, t);
+		return SK_OK;
+	}
 	while (!list_empty(&ep->senders)) {
 		struct thread *s = list_first(&ep->senders, struct thread, wait_link);
 		int e;

@@ -26,6 +26,11 @@ struct endpoint {
 	struct list_head receivers;	/* threads in BLOCK_RECV */
 	uint32_t nreceivers;		/* handles with SK_R_RECV */
 	bool ever_had_receiver;
+	/* Badges minted with SK_MINT_NOTIFY (ep_track.c). */
+	struct list_head *buckets;	/* hash table of struct ep_track */
+	uint32_t nbuckets;		/* a power of two, or 0 */
+	uint32_t ntracked;
+	struct list_head notices;	/* closed badges not yet received */
 };
 
 struct notif {
@@ -48,6 +53,21 @@ void ipc_cancel(struct thread *t);
 /* t is dying: fail its caller (PEERDIED) and detach it from its callee. */
 void ipc_thread_dying(struct thread *t);
 /* Send a fault message for the current thread; false if none can be sent. */
+/*
+ * Close notices (ep_track.c). prepare makes room for a new tracked badge
+ * before its first handle exists (SK_E_NOMEM or SK_OK); unprepare undoes
+ * it if no handle was made after all. opened/closed count the handles
+ * that carry a tracked badge; the last close posts a notice and hands it
+ * to a waiting receiver. take_notice moves the oldest notice into r's
+ * registers as a SK_LABEL_CLOSED message; ep->notices must not be empty.
+ */
+int ep_track_prepare(struct endpoint *ep, uint64_t badge);
+void ep_track_unprepare(struct endpoint *ep, uint64_t badge);
+void ep_track_opened(struct endpoint *ep, uint64_t badge);
+void ep_track_closed(struct endpoint *ep, uint64_t badge);
+void ep_take_notice(struct endpoint *ep, struct thread *r);
+void ep_track_destroy(struct endpoint *ep);
+
 /* The fast path (ipc_fast.c): true if it handled the system call. */
 bool ipc_fast_call(struct trapframe *tf);
 extern uint64_t ipc_fast_count, ipc_slow_count;	/* for kstat */

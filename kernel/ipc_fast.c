@@ -7,7 +7,8 @@
  * the two paths always agree on what a call means.
  *
  * Not taken here (slow path): long messages, finite timeouts, fault
- * replies, a busy endpoint (callers queued for reply_recv), a missing
+ * replies, a busy endpoint (callers or close notices queued for
+ * reply_recv), a missing
  * handle or right, a partner outranked by another ready thread, and a
  * caller that has been killed (thread_block turns that into an error).
  *
@@ -133,7 +134,7 @@ ipc_fast_reply_recv(struct trapframe *tf)
 	if ((s = fast_ep_slot(t, (uint32_t)tf->rdi, SK_R_RECV)) == NULL)
 		return false;
 	ep = (struct endpoint *)s->obj;
-	if (!list_empty(&ep->senders))
+	if (!list_empty(&ep->senders) || !list_empty(&ep->notices))
 		return false;
 	if (!fast_may_run(c))
 		return false;

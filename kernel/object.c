@@ -1,5 +1,6 @@
 /* Reference counting and destruction of kernel objects. */
 #include "kernel/object.h"
+#include "abi/skiff/ipc.h"
 #include "kernel/ipc.h"
 
 static uint64_t next_koid = 1;
@@ -47,15 +48,23 @@ obj_live(uint32_t type)
 }
 
 void
-obj_handle_opened(struct kobject *o, uint32_t rights)
+obj_handle_opened(struct kobject *o, uint32_t rights, uint64_t badge)
 {
-	if (o->type == SK_OBJ_ENDPOINT && (rights & SK_R_RECV))
+	if (o->type != SK_OBJ_ENDPOINT)
+		return;
+	if (rights & SK_R_RECV)
 		endpoint_receiver_added((struct endpoint *)o);
+	if (badge & SK_BADGE_NOTIFY)
+		ep_track_opened((struct endpoint *)o, badge);
 }
 
 void
-obj_handle_closed(struct kobject *o, uint32_t rights)
+obj_handle_closed(struct kobject *o, uint32_t rights, uint64_t badge)
 {
-	if (o->type == SK_OBJ_ENDPOINT && (rights & SK_R_RECV))
+	if (o->type != SK_OBJ_ENDPOINT)
+		return;
+	if (badge & SK_BADGE_NOTIFY)
+		ep_track_closed((struct endpoint *)o, badge);
+	if (rights & SK_R_RECV)
 		endpoint_receiver_removed((struct endpoint *)o);
 }

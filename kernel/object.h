@@ -26,8 +26,8 @@ uint64_t obj_live(uint32_t type);
  * Called by handle tables when a handle to o is created or closed, so that
  * types that care (endpoints count their receivers) can track it.
  */
-void obj_handle_opened(struct kobject *o, uint32_t rights);
-void obj_handle_closed(struct kobject *o, uint32_t rights);
+void obj_handle_opened(struct kobject *o, uint32_t rights, uint64_t badge);
+void obj_handle_closed(struct kobject *o, uint32_t rights, uint64_t badge);
 
 /* Per-type destructors, defined next to each type. */
 void process_destroy(struct kobject *o);

@@ -45,13 +45,25 @@ sys_ep_mint(struct trapframe *tf)
 
 	if ((e = get_obj((uint32_t)tf->rdi, SK_OBJ_ENDPOINT, SK_R_DUP, &o, &rights, &badge)) != SK_OK)
 		return SK_ERRVAL(e, 1);
+	uint64_t want_badge = tf->rsi, flags = tf->r10;
+	int64_t h;
+
 	if (badge != 0)
 		return SK_ERRVAL(SK_E_STATE, 1);	/* badges are set once */
-	if (tf->rsi == 0)
+	if (want_badge == 0 || (want_badge & SK_BADGE_NOTIFY))
 		return SK_ERRVAL(SK_E_INVAL, 2);
 	if ((uint32_t)tf->rdx & ~rights || (tf->rdx >> 32) != 0)
 		return SK_ERRVAL(SK_E_RIGHTS, 3);
-	return new_handle(o, (uint32_t)tf->rdx, tf->rsi);
+	if (flags & ~(uint64_t)SK_MINT_NOTIFY)
+		return SK_ERRVAL(SK_E_INVAL, 4);
+	if (!(flags & SK_MINT_NOTIFY))
+		return new_handle(o, (uint32_t)tf->rdx, want_badge);
+	want_badge |= SK_BADGE_NOTIFY;
+	if ((e = ep_track_prepare((struct endpoint *)o, want_badge)) != SK_OK)
+		return SK_ERRVAL(e, 0);
+	if ((h = new_handle(o, (uint32_t)tf->rdx, want_badge)) < 0)
+		ep_track_unprepare((struct endpoint *)o, want_badge);
+	return h;
 }
 
 int64_t

@@ -29,6 +29,16 @@
 
 /* Labels the kernel itself sends. */
 #define SK_LABEL_FAULT	0xfff00001u	/* a thread faulted (see below) */
+#define SK_LABEL_CLOSED	0xfff00002u	/* the last handle of a badge is gone */
+
+/*
+ * Badges minted with SK_MINT_NOTIFY carry SK_BADGE_NOTIFY. When the last
+ * handle with such a badge goes away (closed, or its process died), a
+ * receiver of the endpoint gets one message with label SK_LABEL_CLOSED,
+ * the badge in RDI and w0, no payload and a zero sender, and owes no
+ * reply. Notices are received before queued calls.
+ */
+#define SK_BADGE_NOTIFY	(1ull << 63)
 
 /*
  * A fault message: w0 = faulting address (CR2 for page faults), w1 =

@@ -59,7 +59,7 @@
 	X(vmo_size,		30, 1)	/* (vmo) -> size */ \
 	X(vmo_phys,		31, 2)	/* (vmo, off) -> physical address */ \
 	X(ep_create,		32, 0)	/* -> ep */ \
-	X(ep_mint,		33, 3)	/* (ep, badge, rights) -> ep */ \
+	X(ep_mint,		33, 4)	/* (ep, badge, rights, flags) -> ep */ \
 	X(call,			34, 6)	/* (ep, tag, w0..w5; R14 timeout) */ \
 	X(recv,			35, 1)	/* (ep; R14 timeout) */ \
 	X(reply,		36, 6)	/* (-, tag, w0..w5) */ \
@@ -93,6 +93,9 @@ enum sk_sysno {
 #define SK_PROT_EXEC	(1u << 2)
 #define SK_MAP_FIXED	(1u << 8)	/* exactly at vaddr; fail if taken */
 #define SK_MAP_SHARED	(1u << 9)	/* writes go to the memory object */
+
+/* ep_mint flags */
+#define SK_MINT_NOTIFY	(1u << 0)	/* SK_LABEL_CLOSED when the badge's last handle goes */
 
 /* vmo_create flags */
 #define SK_VMO_CONTIG	(1u << 0)	/* physically contiguous, eager (DMA) */

@@ -140,6 +140,8 @@ KTEST(ipc_fast_and_slow_alternate)
 }
 
 /* A server that takes a fast call and dies: the caller gets PEERDIED. */
+static volatile int *volatile nowhere = (volatile int *)8;
+
 static int
 take_and_die(uint64_t arg, const sk_handle_t *h)
 {
@@ -148,7 +150,7 @@ take_and_die(uint64_t arg, const sk_handle_t *h)
 	if (sk_recv(h[0], &m, SK_FOREVER) < 0)
 		return 1;
 	if (arg)
-		*(volatile int *)8 = 1;		/* die by fault */
+		*nowhere = 1;		/* die by fault */
 	return 0;			/* die by exit, without replying */
 }
 

@@ -75,7 +75,8 @@ static inline int64_t sk_vmo_write(sk_handle_t v, uint64_t off, const void *buf,
 static inline int64_t sk_vmo_size(sk_handle_t v) { return SK_SYS1(vmo_size, v); }
 static inline int64_t sk_vmo_phys(sk_handle_t v, uint64_t off) { return SK_SYS2(vmo_phys, v, off); }
 static inline int64_t sk_ep_create(void) { return SK_SYS0(ep_create); }
-static inline int64_t sk_ep_mint(sk_handle_t ep, uint64_t badge, uint32_t rights) { return SK_SYS3(ep_mint, ep, badge, rights); }
+static inline int64_t sk_ep_mint(sk_handle_t ep, uint64_t badge, uint32_t rights) { return SK_SYS4(ep_mint, ep, badge, rights, 0); }
+static inline int64_t sk_ep_mint_notify(sk_handle_t ep, uint64_t badge, uint32_t rights) { return SK_SYS4(ep_mint, ep, badge, rights, SK_MINT_NOTIFY); }
 static inline int64_t sk_notif_create(void) { return SK_SYS0(notif_create); }
 static inline int64_t sk_notif_signal(sk_handle_t n, uint64_t bits) { return SK_SYS2(notif_signal, n, bits); }
 static inline int64_t sk_notif_wait(sk_handle_t n, uint64_t timeout) { return SK_SYS2(notif_wait, n, timeout); }
