@@ -39,13 +39,14 @@ KOBJ	= $(patsubst %.c,$(BUILD)/k/%.o,$(KSRC_C)) $(patsubst %.S,$(BUILD)/k/%.o,$(
 LIBSK_SRC = $(wildcard lib/sk/*.c lib/sk/*.S) lib/common/string.c lib/common/fmt.c lib/common/elf.c
 LIBSK_OBJ = $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBSK_SRC)))
 
-PROGS	= init ktest kbench
+PROGS	= init ktest kbench libos
 PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
+BUSYBOX	= $(CACHE)/busybox/busybox
 
 DEPS_STAMP = $(CACHE)/.deps-ok
 
 .PHONY: all run test iso debug bench clean check-host deps compile_commands.json
-all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN)
+all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(BUSYBOX)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): mk/deps.sh
@@ -108,6 +109,17 @@ $(BUILD)/bin/kbench: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/bench/*.c)) 
 	@mkdir -p $(dir $@)
 	@echo "  LD     $@"
 	$(Q)$(CC) $(ULDFLAGS) -o $@ $^
+
+# The library OS sits at SK_LIBOS_BASE (abi/skiff/proto/exec.h) in every
+# Linux process.
+$(BUILD)/bin/libos: $(patsubst %,$(BUILD)/u/%.o,$(basename $(wildcard libos/*.c libos/*.S))) $(BUILD)/libsk.a
+	@mkdir -p $(dir $@)
+	@echo "  LD     $@"
+	$(Q)$(CC) $(ULDFLAGS) -Wl,-Ttext-segment=0x70000000 -o $@ $^
+
+# Debian's busybox-static, unmodified, fetched with apt-get.
+$(BUSYBOX): mk/busybox.sh | $(DEPS_STAMP)
+	$(Q)sh mk/busybox.sh $(CACHE)/busybox
 
 # ---- running -------------------------------------------------------------
 # Boot modules: init is the root task; the others are handed to it.

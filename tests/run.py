@@ -45,6 +45,9 @@ KTEST_RESULT = re.compile(r"KTEST (PASS|FAIL|SKIP)\s+(\S+?)(?::\s*(.*?))?\s*$")
 KTEST_DONE = re.compile(r"KTEST DONE\b")
 KTEST_ANY = re.compile(r"KTEST (PASS|FAIL|SKIP|DONE)\b")
 BENCH_LINE = re.compile(r"^bench \S+")
+# Results that must appear besides those of ktest (which counts its own).
+EXPECT_BUSYBOX = "echo KTEST PASS busybox_echo"  # the module's arguments
+EXPECTED = ["busybox_echo"]
 HOST_RESULT = re.compile(r"^(PASS|FAIL) (\S+?)(?::\s*(.*?))?\s*$")
 ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_]|c)")
 
@@ -62,11 +65,13 @@ class Results:
 
     def __init__(self):
         self.passed = 0
+        self.passed_names = set()
         self.failed = 0
         self.skipped = 0
 
     def ok(self, name):
         self.passed += 1
+        self.passed_names.add(name)
         out("ok %s" % name)
 
     def fail(self, name, reason, details=None):
@@ -226,7 +231,10 @@ def qemu_command(args):
     else:
         use_kvm = args.accel == "kvm" or (args.accel == "auto" and kvm_works(args.qemu))
         accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm else ["-accel", "tcg", "-cpu", "max"]
-        modules = "%s/bin/init ktest,%s/bin/ktest" % (b, b)
+        # A Linux program under the library OS runs next to the suite:
+        # Debian's busybox, whose echo must print a KTEST PASS line.
+        modules = ("%s/bin/init ktest,%s/bin/libos,%s %s,%s/bin/ktest"
+                   % (b, b, args.busybox, EXPECT_BUSYBOX, b))
     return [args.qemu] + accel + [
         "-smp", str(args.smp), "-m", args.mem, "-nographic", "-no-reboot",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
@@ -430,6 +438,10 @@ def run_guest(args, res):
                  "the guest printed no %s (does %s/bin/ktest start?)"
                  % ("KTEST line at all" if ktest_lines == 0 else
                     "test results before KTEST DONE", args.build))
+    if not args.bench and panic_at is None:
+        for name in EXPECTED:
+            if name not in res.passed_names:
+                res.fail(name, "its KTEST PASS line never appeared (see %s)" % logpath)
     if res.failed and not args.verbose:
         out("# full serial log: %s" % logpath)
 
@@ -456,6 +468,8 @@ def main():
                    help="seconds the guest may run (default: 300)")
     p.add_argument("--host-timeout", type=float, default=300,
                    help="seconds each host test binary may run (default: 300)")
+    p.add_argument("--busybox", default="cache/busybox/busybox",
+                   help="Debian's busybox-static binary (default: cache/busybox/busybox)")
     p.add_argument("--bench", action="store_true",
                    help="boot the benchmarks under -icount instead of the tests")
     p.add_argument("--no-guest", action="store_true", help="run the host tests only")

@@ -16,6 +16,7 @@ struct phdr {
 };
 
 #define PT_PHDR	6
+#define PT_NOTE	4
 
 static uint64_t
 rd64(const unsigned char *p)
@@ -135,4 +136,53 @@ elf_strerror(int err)
 	if (err < 0 || err >= (int)(sizeof(msgs) / sizeof(msgs[0])))
 		return "unknown ELF error";
 	return msgs[err];
+}
+
+static int
+same_bytes(const unsigned char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != (unsigned char)b[i])
+			return 0;
+	return 1;
+}
+
+int
+elf_has_note(const void *image, size_t len, const char *name, uint32_t type)
+{
+	const unsigned char *b = image;
+	size_t namesz = 1;
+	uint64_t phoff;
+	uint16_t phnum;
+
+	while (name[namesz - 1] != '\0')
+		namesz++;
+	if (image == 0 || len < sizeof(struct ehdr) || b[0] != 0x7f || b[1] != 'E' ||
+	    b[2] != 'L' || b[3] != 'F' || rd16(b + 54) != sizeof(struct phdr))
+		return 0;
+	phoff = rd64(b + 32);
+	phnum = rd16(b + 56);
+	if (phoff > len || (uint64_t)phnum * sizeof(struct phdr) > len - phoff)
+		return 0;
+	for (uint16_t i = 0; i < phnum; i++) {
+		const unsigned char *ph = b + phoff + (uint64_t)i * sizeof(struct phdr);
+		uint64_t off = rd64(ph + 8), size = rd64(ph + 32), pos = 0;
+
+		if (rd32(ph) != PT_NOTE || off > len || size > len - off)
+			continue;
+		/* Each note: namesz, descsz, type, then name and desc padded to 4. */
+		while (size - pos >= 12) {
+			const unsigned char *n = b + off + pos;
+			uint64_t nsz = rd32(n), dsz = rd32(n + 4);
+			uint64_t step = 12 + ((nsz + 3) & ~3ull) + ((dsz + 3) & ~3ull);
+
+			if (nsz > size || dsz > size || step > size - pos)
+				break;
+			if (nsz == namesz && rd32(n + 8) == type &&
+			    same_bytes(n + 12, name, namesz))
+				return 1;
+			pos += step;
+		}
+	}
+	return 0;
 }

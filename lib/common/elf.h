@@ -52,4 +52,12 @@ enum elf_error {
 int elf_parse(const void *image, size_t len, uint64_t user_top, struct elf_info *info);
 const char *elf_strerror(int err);
 
+/*
+ * Whether the image has a note (in a PT_NOTE segment) with the given
+ * owner name and type. Native Skiff programs carry ("Skiff", 1).
+ */
+int elf_has_note(const void *image, size_t len, const char *name, uint32_t type);
+#define ELF_NOTE_SKIFF		"Skiff"
+#define ELF_NOTE_SKIFF_NATIVE	1
+
 #endif

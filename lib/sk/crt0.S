@@ -14,3 +14,13 @@ _start:
 	syscall
 1:	jmp	1b
 	.section .note.GNU-stack, "", @progbits
+
+/* Marks the program as a native Skiff program (lib/common/elf.h). */
+	.section .note.skiff, "a", @note
+	.balign 4
+	.long	6		/* name size, "Skiff\0" */
+	.long	4		/* descriptor size */
+	.long	1		/* ELF_NOTE_SKIFF_NATIVE */
+	.asciz	"Skiff"
+	.balign 4
+	.long	1

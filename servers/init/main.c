@@ -5,6 +5,7 @@
  * QEMU's isa-debug-exit port (or halts where there is none).
  */
 #include "sk.h"
+#include "lib/common/elf.h"
 
 int main(uint64_t arg);
 
@@ -29,10 +30,62 @@ power_off(const struct sk_bootinfo *bi)
 		sk_sleep(SK_FOREVER);
 }
 
+/* Whether module m is a native Skiff program (it carries the Skiff note). */
+static int
+is_native(const struct sk_boot_module *m)
+{
+	uint64_t len = (m->size + 4095) & ~4095ull;
+	int64_t va = sk_as_map(SK_H_SELF_AS, 0, len, m->vmo, 0, SK_PROT_READ);
+	int native;
+
+	if (va < 0)
+		return 1;	/* sk_spawn_elf will report the problem */
+	native = elf_has_note((const void *)va, m->size, ELF_NOTE_SKIFF, ELF_NOTE_SKIFF_NATIVE);
+	sk_as_unmap(SK_H_SELF_AS, (uint64_t)va, len);
+	return native;
+}
+
+/*
+ * Start a boot module: a native Skiff program (it carries the Skiff ELF
+ * note) directly, anything else as a Linux program under the library OS
+ * (the module named "libos"), with argv = its name and boot arguments.
+ */
+static int64_t
+start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos)
+{
+	static const char *const envp[] = { "PATH=/bin:/sbin", "HOME=/root", "TERM=vt100", NULL };
+	const char *argv[16];
+	char args[sizeof(m->args)];
+	int64_t r;
+	int argc = 0;
+
+	if (is_native(m))
+		return sk_spawn_elf(m->vmo, m->size, m->name, 0, SK_PRIV_ALL);
+	if (libos == NULL) {
+		sk_printf("init: %s is not a native program and there is no libos module\n", m->name);
+		return SK_ERRVAL(SK_E_INVAL, 0);
+	}
+	strlcpy(args, m->args, sizeof(args));
+	argv[argc++] = m->name;
+	for (char *p = args; *p != '\0' && argc < 15;) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		argv[argc++] = p;
+		while (*p != '\0' && *p != ' ')
+			p++;
+	}
+	argv[argc] = NULL;
+	r = sk_exec_linux(m->vmo, m->size, libos->vmo, libos->size, m->name, argv, envp, 0);
+	return r;
+}
+
 int
 main(uint64_t arg)
 {
 	const struct sk_bootinfo *bi = (const struct sk_bootinfo *)arg;
+	const struct sk_boot_module *libos = NULL;
 	int64_t procs[SK_BOOT_MAX_MODULES];
 
 	if (bi->magic != SK_BOOTINFO_MAGIC) {
@@ -40,10 +93,27 @@ main(uint64_t arg)
 		return 1;
 	}
 	sk_printf("init: Skiff root task, %u CPUs, %u boot modules\n", bi->ncpus, bi->nmodules);
+	for (uint32_t i = 0; i < bi->nmodules; i++)
+		if (strcmp(bi->modules[i].name, "libos") == 0)
+			libos = &bi->modules[i];
 	for (uint32_t i = 0; i < bi->nmodules; i++) {
 		const struct sk_boot_module *m = &bi->modules[i];
 
-		procs[i] = sk_spawn_elf(m->vmo, m->size, m->name, 0, SK_PRIV_ALL);
+		if (libos != NULL && m == libos) {
+			procs[i] = -1;
+			continue;
+		}
+		procs[i] = start_module(m, libos);
+		/*
+		 * A Linux program started at boot runs to its end before the
+		 * next module starts, so that (for now) boot-time commands and
+		 * the test suite do not run into each other.
+		 */
+		if (procs[i] >= 0 && !is_native(m)) {
+			struct sk_proc_info info;
+
+			sk_proc_wait((sk_handle_t)procs[i], SK_FOREVER, &info);
+		}
 		if (procs[i] < 0)
 			sk_printf("init: cannot start %s: %s (argument %d)\n", m->name,
 			    sk_errname(SK_ERR(procs[i])), SK_ERRARG(procs[i]));

@@ -156,6 +156,15 @@ int64_t sk_spawn_fn(const char *name, sk_child_fn fn, uint64_t arg,
 /* Wait for a process to end; returns its info (or an encoded error). */
 int64_t sk_proc_wait(sk_handle_t proc, uint64_t timeout, struct sk_proc_info *info);
 
+/*
+ * Start a static Linux program (ELF in memory object prog) under the
+ * library OS (ELF in libos) in a new process; argv[0] is also the exec
+ * file name. Returns the process handle or an encoded error.
+ */
+int64_t sk_exec_linux(sk_handle_t prog, uint64_t prog_size, sk_handle_t libos,
+    uint64_t libos_size, const char *name, const char *const argv[],
+    const char *const envp[], uint32_t privs);
+
 /* Load a static ELF from a VMO into a new process and start it. */
 int64_t sk_spawn_elf(sk_handle_t vmo, uint64_t size, const char *name,
     uint64_t arg, uint32_t privs);
