@@ -142,6 +142,8 @@ test: all $(HOST_TESTS)
 bench: all
 	$(Q)python3 tests/run.py --build $(BUILD) --smp $(SMP) --bench
 
+include mk/linux-bench.mk
+
 compile_commands.json:
 	bear -- $(MAKE) -B all
 
