@@ -20,7 +20,9 @@
  * do not sleep at all.  With one CPU a blocked process always hands the CPU
  * straight to the runnable one, nothing ever idles during a measurement, and
  * the figures are pure instruction counts that repeat run to run.  They are
- * therefore same-CPU round trips (block, switch, wake, switch back).  The
+ * therefore same-CPU round trips (block, switch, wake, switch back).  (Two
+ * CPUs are not an option anyway with QEMU 7.2: under -icount this kernel
+ * hangs at "x86: Booting SMP configuration" and never starts CPU 1.)  The
  * program itself works on any CPU count and prints `linux-config smp=N`.
  *
  * Method: each workload runs a warm-up (a tenth of its iterations, not
