@@ -160,6 +160,8 @@ test: all $(HOST_TESTS)
 bench: all
 	$(Q)python3 tests/run.py --build $(BUILD) --smp 1 --bench
 
+include mk/linux-bench.mk
+
 compile_commands.json:
 	bear -- $(MAKE) -B all
 
