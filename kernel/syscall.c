@@ -10,6 +10,7 @@
 #include "kernel/bkl.h"
 #include "kernel/pmm.h"
 #include "kernel/heap.h"
+#include "kernel/kstack.h"
 #include "kernel/smp.h"
 #include "kernel/reflect.h"
 #include "kernel/arch/trapframe.h"
@@ -207,6 +208,7 @@ sys_kstat(struct trapframe *tf)
 		ks.objects[i] = obj_live(i);
 	ks.heap_bytes = heap_bytes_in_use();
 	ks.heap_pages = heap_slab_pages();
+	ks.kstack_pages = kstack_cached_pages();
 	ks.ncpus = (uint32_t)ncpus;
 	if (copyout(tf->rdi, &ks, sizeof(ks)) != SK_OK)
 		return SK_ERRVAL(SK_E_FAULT, 1);

@@ -45,8 +45,9 @@ struct sk_kstat {
 	uint64_t heap_pages;		/* pages the kernel heap holds */
 	uint32_t ncpus;
 	uint32_t _pad;
+	uint64_t kstack_pages;		/* pages of free kernel stacks kept for reuse */
 };
-_Static_assert(sizeof(struct sk_kstat) == 8 * 4 + 8 * SK_OBJ_TYPES + 8,
+_Static_assert(sizeof(struct sk_kstat) == 8 * 5 + 8 * SK_OBJ_TYPES + 8,
     "sk_kstat layout");
 
 #endif

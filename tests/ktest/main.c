@@ -80,10 +80,14 @@ leak_check(const struct sk_kstat *a, const struct sk_kstat *b)
 {
 	int bad = 0;
 
-	if (a->pages_free + a->heap_pages != b->pages_free + b->heap_pages) {
-		sk_printf("KTEST FAIL leak-check: free pages %lu+%lu before, %lu+%lu after\n",
+	/* Pages cached by the kernel heap and the kernel stack cache count as free. */
+	if (a->pages_free + a->heap_pages + a->kstack_pages !=
+	    b->pages_free + b->heap_pages + b->kstack_pages) {
+		sk_printf("KTEST FAIL leak-check: free pages %lu+%lu+%lu before, "
+		    "%lu+%lu+%lu after\n",
 		    (unsigned long)a->pages_free, (unsigned long)a->heap_pages,
-		    (unsigned long)b->pages_free, (unsigned long)b->heap_pages);
+		    (unsigned long)a->kstack_pages, (unsigned long)b->pages_free,
+		    (unsigned long)b->heap_pages, (unsigned long)b->kstack_pages);
 		bad = 1;
 	}
 	if (a->heap_bytes != b->heap_bytes) {
