@@ -40,7 +40,10 @@ struct cpu {
 	uint64_t ticks;
 	uint64_t gdt[7];
 	struct tss tss __attribute__((aligned(16)));
-	uint8_t ist_stack[4096] __attribute__((aligned(16)));
+	/* Known-good stacks for the abort-class vectors (IST 1, 2, 3). */
+	uint8_t df_stack[4096] __attribute__((aligned(16)));
+	uint8_t nmi_stack[4096] __attribute__((aligned(16)));
+	uint8_t mc_stack[4096] __attribute__((aligned(16)));
 };
 
 extern struct cpu cpus[MAX_CPUS];

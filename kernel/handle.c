@@ -14,18 +14,23 @@ handle_table_init(struct handle_table *t)
 	t->count = 0;
 }
 
+/*
+ * Make the table at least want slots long (slot 0 included). The new
+ * size is a power of two no larger than SK_HANDLE_MAX_SLOTS; asking for
+ * more than that is SK_E_NOSPACE. On failure nothing changes.
+ */
 static int
-grow(struct handle_table *t, uint32_t want)
+grow(struct handle_table *t, uint64_t want)
 {
 	uint32_t n = t->nslots ? t->nslots : 16;
 	struct handle_slot *s;
 
+	if (want > SK_HANDLE_MAX_SLOTS)
+		return SK_E_NOSPACE;
 	while (n < want)
 		n *= 2;
 	if (n > SK_HANDLE_MAX_SLOTS)
 		n = SK_HANDLE_MAX_SLOTS;
-	if (n < want)
-		return SK_E_NOSPACE;
 	if (n == t->nslots)
 		return SK_OK;
 	s = kmalloc(n * sizeof(*s));
@@ -52,7 +57,8 @@ handle_reserve(struct handle_table *t, uint32_t n)
 
 	if (freecount >= n)
 		return SK_OK;
-	return grow(t, t->count + n + 1);
+	/* In 64 bits: a huge n must not wrap into a small request. */
+	return grow(t, (uint64_t)t->count + n + 1);
 }
 
 int
@@ -117,7 +123,7 @@ handle_install(struct handle_table *t, uint32_t index, struct kobject *obj,
 	int err;
 	uint32_t *link;
 
-	if (index >= t->nslots && (err = grow(t, index + 1)) != SK_OK)
+	if (index >= t->nslots && (err = grow(t, (uint64_t)index + 1)) != SK_OK)
 		return err;
 	if (t->slots[index].obj != NULL || index == 0)
 		return SK_E_EXISTS;

@@ -31,6 +31,7 @@ void serial_init(void);
 void serial_putc(char c);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t n);
+void console_break_lock(void);	/* panics only */
 
 struct trapframe;
 __attribute__((noreturn)) void panic(const char *fmt, ...)

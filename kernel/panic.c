@@ -109,6 +109,7 @@ panic(const char *fmt, ...)
 
 	cli();
 	stop_others();
+	console_break_lock();
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -142,6 +143,7 @@ panic_trap(struct trapframe *tf, const char *why)
 {
 	cli();
 	stop_others();
+	console_break_lock();
 	printk("\nKERNEL PANIC on cpu %d: %s: vector %lu (%s), error 0x%lx, cr2 0x%lx\n",
 	    smp_cpu_id(), why, tf->vector, exception_name(tf->vector), tf->error,
 	    read_cr2());

@@ -31,6 +31,7 @@ user_fault(struct trapframe *tf, uint64_t addr, uint64_t access)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
+	char what[64];
 
 	if (t->killed || p->state != SK_PROC_RUNNING)
 		return;		/* already dying */
@@ -38,14 +39,16 @@ user_fault(struct trapframe *tf, uint64_t addr, uint64_t access)
 		return;		/* the handler fixed it: retry */
 	if (t->killed || p->state != SK_PROC_RUNNING)
 		return;
-	printk("skiff: process %s[%lu] thread %lu killed: %s at 0x%lx (%s%s%s), rip 0x%lx, "
+	if (tf->vector == VEC_SYSCALL)
+		snprintf(what, sizeof(what), "foreign syscall without a library OS");
+	else
+		snprintf(what, sizeof(what), "%s (vector %lu)",
+		    exception_name(tf->vector), tf->vector);
+	printk("skiff: process %s[%lu] thread %lu killed: %s at 0x%lx (%s%s), rip 0x%lx, "
 	    "error 0x%lx, no fault handler\n",
-	    p->name, p->obj.koid, t->obj.koid,
-	    tf->vector == VEC_SYSCALL ? "foreign syscall without a library OS" :
-	    exception_name(tf->vector), addr,
+	    p->name, p->obj.koid, t->obj.koid, what, addr,
 	    access & SK_FAULT_WRITE ? "write" : access & SK_FAULT_EXEC ? "exec" : "read",
-	    access & SK_FAULT_PRESENT ? ", page present" : "",
-	    tf->vector == VEC_SYSCALL ? "" : "", tf->rip, tf->error);
+	    access & SK_FAULT_PRESENT ? ", page present" : "", tf->rip, tf->error);
 	process_terminate(p, SK_PROC_FAULTED, (int64_t)tf->vector, addr);
 }
 

@@ -44,6 +44,21 @@ console_write(const char *s, size_t n)
 	spin_unlock_raw(&console_lock);
 }
 
+/*
+ * For panics, with interrupts disabled and the other CPUs being stopped:
+ * make sure the next console_write cannot wait forever. The lock may be
+ * held by the code this CPU was running when it trapped (an NMI or a
+ * fault in the middle of a line), so after a bounded wait for another
+ * CPU to finish its line the lock is simply taken over.
+ */
+void
+console_break_lock(void)
+{
+	for (uint32_t i = 0; i < 10000000 && console_lock.locked; i++)
+		cpu_relax();
+	spin_unlock_raw(&console_lock);
+}
+
 void
 printk(const char *fmt, ...)
 {

@@ -10,6 +10,7 @@
 #include "kernel/bkl.h"
 #include "kernel/pmm.h"
 #include "kernel/heap.h"
+#include "kernel/kstack.h"
 #include "kernel/smp.h"
 #include "kernel/reflect.h"
 #include "kernel/arch/trapframe.h"
@@ -212,6 +213,7 @@ sys_kstat(struct trapframe *tf)
 		ks.objects[i] = obj_live(i);
 	ks.heap_bytes = heap_bytes_in_use();
 	ks.heap_pages = heap_slab_pages();
+	ks.kstack_pages = kstack_cached_pages();
 	ks.ncpus = (uint32_t)ncpus;
 	ks.ipc_fast = ipc_fast_count;
 	ks.ipc_slow = ipc_slow_count;

@@ -11,6 +11,7 @@
 #include "kernel/ipc.h"
 #include "kernel/pmm.h"
 #include "kernel/heap.h"
+#include "kernel/kstack.h"
 #include "kernel/fpu.h"
 #include "kernel/smp.h"
 #include "kernel/arch/trapframe.h"
@@ -20,24 +21,19 @@
 
 struct list_head timeouts = LIST_INIT(timeouts);
 
-static void block_cancel(struct thread *t);
-
 extern char thread_trampoline[];
 
 static struct thread *
 thread_alloc(void)
 {
 	struct thread *t = kzalloc(sizeof(*t));
-	uint64_t stack;
 
 	if (t == NULL)
 		return NULL;
-	stack = page_alloc_contig(KSTACK_SIZE / PAGE_SIZE);
-	if (stack == 0) {
+	if ((t->kstack = kstack_alloc()) == 0) {
 		kfree(t);
 		return NULL;
 	}
-	t->kstack = (uint64_t)P2V(stack);
 	list_init(&t->proc_link);
 	list_init(&t->rq_link);
 	list_init(&t->wait_link);
@@ -51,7 +47,7 @@ static void
 thread_free_stack(struct thread *t)
 {
 	if (t->kstack != 0) {
-		page_free_contig(V2P(t->kstack), KSTACK_SIZE / PAGE_SIZE);
+		kstack_free(t->kstack);
 		t->kstack = 0;
 	}
 }
@@ -185,30 +181,6 @@ timer_add(struct thread *t, uint64_t deadline)
 	list_add_tail(&t->timer_link, pos);
 }
 
-int64_t
-thread_block(enum block_kind k, uint64_t deadline)
-{
-	struct thread *t = current_thread();
-
-	t->block = k;
-	/*
-	 * A thread killed while it waited for the lock (thread_kill saw it
-	 * running) must not go to sleep: nobody would wake it to die. Undo
-	 * the queueing the caller did and fail the call.
-	 */
-	if (t->killed) {
-		block_cancel(t);
-		t->block = BLOCK_NONE;
-		return SK_ERRVAL(SK_E_PEERDIED, 0);
-	}
-	t->state = T_BLOCKED;
-	t->wake_result = SK_OK;
-	if (deadline != 0)
-		timer_add(t, deadline);
-	schedule();
-	return t->wake_result;
-}
-
 /* Undo whatever queue membership t's block implies. */
 static void
 block_cancel(struct thread *t)
@@ -225,6 +197,31 @@ block_cancel(struct thread *t)
 	default:
 		break;
 	}
+}
+
+int64_t
+thread_block(enum block_kind k, uint64_t deadline)
+{
+	struct thread *t = current_thread();
+
+	t->block = k;
+	/*
+	 * A thread killed while it was on its way into the kernel (spinning
+	 * for the big kernel lock, say) must not go to sleep: thread_kill
+	 * found it running and will not wake it. Undo the wait the caller
+	 * set up and fail, so that it dies on its way out.
+	 */
+	if (t->killed) {
+		block_cancel(t);
+		t->block = BLOCK_NONE;
+		return SK_ERRVAL(SK_E_PEERDIED, 0);
+	}
+	t->state = T_BLOCKED;
+	t->wake_result = SK_OK;
+	if (deadline != 0)
+		timer_add(t, deadline);
+	schedule();
+	return t->wake_result;
 }
 
 void

@@ -48,7 +48,7 @@ struct thread {
 	int cpu;			/* last CPU it ran on */
 	struct list_head rq_link;	/* in a run queue */
 
-	uint64_t kstack;		/* base of KSTACK_SIZE bytes */
+	uint64_t kstack;		/* base of KSTACK_SIZE bytes (kstack.h) */
 	uint64_t ksp;			/* saved kernel rsp while switched out */
 	struct trapframe *tf;		/* user state at the top of kstack */
 	void *fpu;

@@ -45,10 +45,11 @@ struct sk_kstat {
 	uint64_t heap_pages;		/* pages the kernel heap holds */
 	uint32_t ncpus;
 	uint32_t _pad;
+	uint64_t kstack_pages;		/* pages of free kernel stacks kept for reuse */
 	uint64_t ipc_fast;		/* calls and reply_recvs on the fast path */
 	uint64_t ipc_slow;		/* ... and on the slow path */
 };
-_Static_assert(sizeof(struct sk_kstat) == 8 * 4 + 8 * SK_OBJ_TYPES + 8 + 16,
+_Static_assert(sizeof(struct sk_kstat) == 8 * 5 + 8 * SK_OBJ_TYPES + 8 + 16,
     "sk_kstat layout");
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Per-CPU descriptor tables and control registers: the GDT with a TSS,
  * the shared IDT, the syscall MSRs, and the CPU features Skiff turns on
- * (NX, write protection, global pages, SMEP, SMAP, FSGSBASE, SSE/xsave).
+ * (NX, write protection, alignment checks for user code, global pages,
+ * machine checks, SMEP, SMAP, FSGSBASE, SSE/xsave).
  */
 #include "kernel/cpu.h"
 #include "kernel/arch/x86.h"
@@ -9,7 +10,7 @@
 #include "kernel/fpu.h"
 
 int cpu_has_smap;
-static int cpu_has_smep, cpu_has_fsgsbase, cpu_has_pge;
+static int cpu_has_smep, cpu_has_fsgsbase, cpu_has_pge, cpu_has_mce;
 
 struct idt_entry {
 	uint16_t off_lo, sel;
@@ -19,6 +20,11 @@ struct idt_entry {
 } __attribute__((packed));
 
 static struct idt_entry idt[256] __attribute__((aligned(16)));
+
+/* Interrupt stack table slots (1-based, as the IDT names them). */
+#define IST_DF		1
+#define IST_NMI		2
+#define IST_MC		3
 extern char vector_table_start[];
 extern void syscall_entry(void);
 
@@ -30,9 +36,17 @@ idt_init(void)
 
 		idt[v].off_lo = (uint16_t)a;
 		idt[v].sel = SEL_KCODE;
-		/* Double fault and NMI run on a known-good stack. */
-		idt[v].ist = (v == 8 || v == 2) ? 1 : 0;
-		idt[v].type = 0x8E;	/* present, DPL 0, interrupt gate */
+		/*
+		 * Double fault, NMI and machine check can arrive with any
+		 * stack, or none, so each runs on its own per-CPU stack
+		 * (cpu_init_tables() fills in the IST slots).
+		 */
+		idt[v].ist = v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : 0;
+		/*
+		 * Present interrupt gates. Only int3 may be raised by user code
+		 * (DPL 3); `int n` from user mode for any other vector is #GP.
+		 */
+		idt[v].type = v == 3 ? 0xEE : 0x8E;
 		idt[v].off_mid = (uint16_t)(a >> 16);
 		idt[v].off_hi = (uint32_t)(a >> 32);
 		idt[v].zero = 0;
@@ -67,7 +81,9 @@ cpu_init_tables(struct cpu *c)
 	c->gdt[6] = tss >> 32;
 
 	memset(&c->tss, 0, sizeof(c->tss));
-	c->tss.ist[0] = (uint64_t)c->ist_stack + sizeof(c->ist_stack);
+	c->tss.ist[IST_DF - 1] = (uint64_t)c->df_stack + sizeof(c->df_stack);
+	c->tss.ist[IST_NMI - 1] = (uint64_t)c->nmi_stack + sizeof(c->nmi_stack);
+	c->tss.ist[IST_MC - 1] = (uint64_t)c->mc_stack + sizeof(c->mc_stack);
 	/* No I/O permission until a process with an I/O range runs. */
 	c->tss.iomap_base = sizeof(c->tss);
 	c->tss.iomap[8192] = 0xff;
@@ -112,10 +128,20 @@ cpu_init_features(void)
 	cpu_has_fsgsbase = b & 1;
 	cpuid(1, 0, &a, &b, &c, &d);
 	cpu_has_pge = (d >> 13) & 1;
+	cpu_has_mce = (d >> 7) & 1;
 
-	write_cr0((read_cr0() | CR0_WP | CR0_MP | CR0_NE) & ~(uint64_t)(CR0_EM | CR0_TS));
+	/*
+	 * CR0.AM lets user code that sets RFLAGS.AC get #AC for misaligned
+	 * accesses; alignment is never checked at CPL 0, so the kernel's own
+	 * stac/clac use of AC is unaffected.
+	 */
+	write_cr0((read_cr0() | CR0_WP | CR0_MP | CR0_NE | CR0_AM) &
+	    ~(uint64_t)(CR0_EM | CR0_TS));
 	if (cpu_has_pge)
 		cr4 |= CR4_PGE;
+	/* Without CR4.MCE a machine check shuts the machine down silently. */
+	if (cpu_has_mce)
+		cr4 |= CR4_MCE;
 	if (cpu_has_smep)
 		cr4 |= CR4_SMEP;
 	if (cpu_has_smap)
@@ -129,7 +155,7 @@ cpu_init_features(void)
 void
 cpu_print_features(void)
 {
-	printk("cpu: smep %d smap %d fsgsbase %d pge %d xsave %d (%u bytes, xcr0 0x%lx)\n",
-	    cpu_has_smep, cpu_has_smap, cpu_has_fsgsbase, cpu_has_pge,
+	printk("cpu: smep %d smap %d fsgsbase %d pge %d mce %d xsave %d (%u bytes, xcr0 0x%lx)\n",
+	    cpu_has_smep, cpu_has_smap, cpu_has_fsgsbase, cpu_has_pge, cpu_has_mce,
 	    fpu_has_xsave, fpu_state_size, fpu_xcr0);
 }

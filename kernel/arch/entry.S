@@ -96,7 +96,17 @@ trap_common:
 	testb	$3, 24(%rsp)		/* CS of the hardware frame */
 	jz	1f
 	swapgs
-1:	PUSH_REGS
+	/*
+	 * An interrupt gate clears IF and TF but not DF or AC, and user code
+	 * may have set either: DF would run the kernel's string instructions
+	 * backwards and AC would switch SMAP off. Clear both; iretq restores
+	 * the interrupted flags.
+	 */
+1:	cld
+	pushfq
+	andq	$~(1 << 18), (%rsp)	/* RFLAGS.AC */
+	popfq
+	PUSH_REGS
 	xor	%ebp, %ebp
 	/* Give the backtrace a frame that points at the interrupted code. */
 	testb	$3, TF_CS(%rsp)

@@ -12,6 +12,11 @@
 #define MSR_GS_BASE		0xC0000101
 #define MSR_KERNEL_GS_BASE	0xC0000102
 #define MSR_APIC_BASE		0x1B
+#define MSR_MCG_CAP		0x179
+#define MSR_MCG_STATUS		0x17A
+#define MSR_MC_STATUS(i)	(0x401 + 4 * (i))	/* bank i's MCi_STATUS */
+#define MSR_MC_ADDR(i)		(0x402 + 4 * (i))
+#define MSR_MC_MISC(i)		(0x403 + 4 * (i))
 
 #define EFER_SCE	(1u << 0)
 #define EFER_NXE	(1u << 11)
@@ -21,6 +26,8 @@
 #define CR0_EM		(1u << 2)
 #define CR0_TS		(1u << 3)
 #define CR0_NE		(1u << 5)
+#define CR0_AM		(1u << 18)
+#define CR4_MCE		(1u << 6)
 #define CR4_PGE		(1u << 7)
 #define CR4_OSFXSR	(1u << 9)
 #define CR4_OSXMMEXCPT	(1u << 10)

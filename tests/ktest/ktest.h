@@ -1,7 +1,8 @@
 /*
  * The in-guest test framework. KTEST(name) { ... return 0; } registers a
  * test; CHECK() and friends print the reason and end the test process
- * with a failure.
+ * with a failure; SKIP() ends it as skipped. The suite runs each test in
+ * a process of its own and passes it its struct ktest as arg.
  */
 #ifndef KTEST_H
 #define KTEST_H
@@ -26,6 +27,15 @@ struct ktest {
 	sk_printf("\n"); \
 	sk_proc_exit(1); \
 } while (0)
+
+/*
+ * Skip the running test, with a reason (printf format). Only in a KTEST
+ * body, whose arg names the test.
+ */
+#define SKIP(...) ktest_skip((const struct ktest *)arg, __VA_ARGS__)
+#define KTEST_EXIT_SKIP	77	/* exit status of a skipped test process */
+void ktest_skip(const struct ktest *t, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));
 
 #define CHECK(c) do { if (!(c)) FAIL("check failed: %s", #c); } while (0)
 

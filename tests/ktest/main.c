@@ -2,7 +2,8 @@
  * ktest: the in-guest test suite of the kernel's system calls. Every test
  * runs in its own process (a copy-on-write clone of this one), so a crash
  * is counted as a failure, not fatal. Output, read by tests/run.py:
- *   KTEST PASS <name> | KTEST FAIL <name>: <reason> | KTEST DONE
+ *   KTEST PASS <name> | KTEST FAIL <name>: <reason> |
+ *   KTEST SKIP <name>: <reason> | KTEST DONE
  * After the suite a leak check compares free pages, kernel heap and live
  * objects with the numbers before it.
  */
@@ -20,13 +21,29 @@ tests_begin(void)
 	return __start_ktests;
 }
 
+void
+ktest_skip(const struct ktest *t, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	sk_printf("KTEST SKIP %s: %s\n", t->name, why);
+	sk_proc_exit(KTEST_EXIT_SKIP);
+	for (;;)
+		;
+}
+
+/* Run t in a process of its own: 0 passed, 1 failed, 2 skipped. */
 static int
 run_one(const struct ktest *t)
 {
 	struct sk_proc_info info;
 	int64_t p, r;
 
-	p = sk_spawn_fn(t->name, (sk_child_fn)t->fn, 0, NULL, 0, SK_PRIV_ALL);
+	p = sk_spawn_fn(t->name, (sk_child_fn)t->fn, (uint64_t)t, NULL, 0, SK_PRIV_ALL);
 	if (p < 0) {
 		sk_printf("KTEST FAIL %s: cannot start the test process: %s\n", t->name,
 		    sk_errname(SK_ERR(p)));
@@ -46,6 +63,8 @@ run_one(const struct ktest *t)
 		sk_printf("KTEST PASS %s\n", t->name);
 		return 0;
 	}
+	if (info.state == SK_PROC_EXITED && info.exit_code == KTEST_EXIT_SKIP)
+		return 2;	/* the test printed its KTEST SKIP line */
 	if (info.state == SK_PROC_FAULTED)
 		sk_printf("KTEST FAIL %s: test process faulted (vector %ld, address 0x%lx)\n",
 		    t->name, (long)info.exit_code, (unsigned long)info.fault_addr);
@@ -61,10 +80,14 @@ leak_check(const struct sk_kstat *a, const struct sk_kstat *b)
 {
 	int bad = 0;
 
-	if (a->pages_free + a->heap_pages != b->pages_free + b->heap_pages) {
-		sk_printf("KTEST FAIL leak-check: free pages %lu+%lu before, %lu+%lu after\n",
+	/* Pages cached by the kernel heap and the kernel stack cache count as free. */
+	if (a->pages_free + a->heap_pages + a->kstack_pages !=
+	    b->pages_free + b->heap_pages + b->kstack_pages) {
+		sk_printf("KTEST FAIL leak-check: free pages %lu+%lu+%lu before, "
+		    "%lu+%lu+%lu after\n",
 		    (unsigned long)a->pages_free, (unsigned long)a->heap_pages,
-		    (unsigned long)b->pages_free, (unsigned long)b->heap_pages);
+		    (unsigned long)a->kstack_pages, (unsigned long)b->pages_free,
+		    (unsigned long)b->heap_pages, (unsigned long)b->kstack_pages);
 		bad = 1;
 	}
 	if (a->heap_bytes != b->heap_bytes) {
@@ -93,7 +116,7 @@ main(uint64_t arg)
 {
 	struct sk_kstat before, after;
 	const struct ktest *t;
-	int failed = 0, n = 0;
+	int failed = 0, skipped = 0, n = 0, r;
 
 	sk_printf("ktest: starting\n");
 	/*
@@ -111,11 +134,14 @@ main(uint64_t arg)
 	}
 	sk_kstat(&before);
 	n = 0;
-	for (t = tests_begin(); t < __stop_ktests; t++, n++)
-		failed += run_one(t);
+	for (t = tests_begin(); t < __stop_ktests; t++, n++) {
+		r = run_one(t);
+		failed += r == 1;
+		skipped += r == 2;
+	}
 	sk_kstat(&after);
 	leak_check(&before, &after);
-	sk_printf("ktest: %d tests, %d failed\n", n, failed);
+	sk_printf("ktest: %d tests, %d failed, %d skipped\n", n, failed, skipped);
 	sk_printf("KTEST DONE\n");
 	return failed ? 1 : 0;
 }
