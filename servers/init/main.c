@@ -1,6 +1,7 @@
 /*
  * init, the root task. For now it starts every boot module handed to it as
- * a program (in boot order, with all of init's privileges), waits for them
+ * a program (in boot order, with all of init's privileges and handles to
+ * the I/O ports, device memory and IRQ lines), waits for them
  * to finish, reports how each ended and powers the machine off through
  * QEMU's isa-debug-exit port (or halts where there is none).
  */
@@ -42,8 +43,10 @@ main(uint64_t arg)
 	sk_printf("init: Skiff root task, %u CPUs, %u boot modules\n", bi->ncpus, bi->nmodules);
 	for (uint32_t i = 0; i < bi->nmodules; i++) {
 		const struct sk_boot_module *m = &bi->modules[i];
+		/* For now every program gets the hardware: I/O ports, MMIO, IRQs. */
+		sk_handle_t hw[3] = { bi->ioports, bi->mmio, bi->irqs };
 
-		procs[i] = sk_spawn_elf(m->vmo, m->size, m->name, 0, SK_PRIV_ALL);
+		procs[i] = sk_spawn_elf(m->vmo, m->size, m->name, 0, hw, 3, SK_PRIV_ALL);
 		if (procs[i] < 0)
 			sk_printf("init: cannot start %s: %s (argument %d)\n", m->name,
 			    sk_errname(SK_ERR(procs[i])), SK_ERRARG(procs[i]));
