@@ -303,11 +303,13 @@ sys_ioport_enable(struct trapframe *tf)
 	}
 	for (uint64_t port = r->base; port < r->base + r->count && port < 65536; port++)
 		p->iomap[port / 8] &= (uint8_t)~(1u << (port % 8));
-	/* Reload this CPU's TSS bitmap on the way out. */
-	this_cpu()->iomap_owner = NULL;
-	memcpy(this_cpu()->tss.iomap, p->iomap, 8192);
-	this_cpu()->tss.iomap_base = offsetof(struct tss, iomap);
-	this_cpu()->iomap_owner = p;
+	/*
+	 * Load it here now. Other CPUs running threads of p still have the
+	 * old version; they load the new one at their next switch, or when
+	 * a thread of p takes a #GP there (trap.c).
+	 */
+	p->iomap_gen++;
+	iomap_load(this_cpu(), p);
 	return SK_OK;
 }
 

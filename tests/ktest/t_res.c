@@ -270,3 +270,67 @@ KTEST(mmio_map_rules)
 	CHECK_OK(sk_as_unmap(SK_H_SELF_AS, (uint64_t)va2, 4096));
 	return 0;
 }
+
+/*
+ * ioport_enable is for the whole process: a thread of it that is already
+ * running on another CPU gets the ports too.
+ */
+static volatile int spin_go, spin_ready;
+static volatile int64_t spin_result;
+static uint64_t spin_stack[1024] __attribute__((aligned(16)));
+
+static void __attribute__((noreturn))
+spin_thread(uint64_t arg)
+{
+	spin_ready = 1;
+	while (!spin_go)
+		__asm__ volatile("pause");
+	outb(RTC_PORT, 0x0d);
+	spin_result = inb(RTC_PORT + 1);
+	sk_thread_exit(0);
+	for (;;)
+		;
+}
+
+static int
+two_thread_child(uint64_t arg, const sk_handle_t *h)
+{
+	int64_t th, n = sk_notif_create();
+
+	th = sk_thread_create(SK_H_SELF_PROC, (void *)spin_thread,
+	    (uint64_t)&spin_stack[1023], 0, 0, SK_PRIO_DEFAULT);
+	if (th < 0 || n < 0 || sk_obj_watch((sk_handle_t)th, (sk_handle_t)n, 1) < 0)
+		return 2;
+	while (!spin_ready)
+		__asm__ volatile("pause");
+	if (sk_ioport_enable(h[0]) < 0)
+		return 3;
+	spin_go = 1;
+	if (sk_notif_wait((sk_handle_t)n, 10 * SEC) < 0)
+		return 4;
+	return (spin_result & 0x80) ? 0 : 5;
+}
+
+KTEST(ioport_enable_all_threads)
+{
+	sk_handle_t io = KT_HW(given, KT_IOPORTS);
+	struct sk_proc_info pi;
+	int64_t r, p;
+	sk_handle_t give[1];
+
+	r = sk_range_split(io, RTC_PORT, 2, SK_R_MANAGE | SK_R_TRANSFER);
+	CHECK_OK(r);
+	give[0] = (sk_handle_t)r;
+	for (int i = 0; i < 5; i++) {
+		spin_go = 0;
+		spin_ready = 0;
+		p = sk_spawn_fn("two-threads", two_thread_child, 0, give, 1, 0);
+		CHECK_OK(p);
+		CHECK_OK(sk_proc_wait((sk_handle_t)p, 20 * SEC, &pi));
+		if (pi.state != SK_PROC_EXITED || pi.exit_code != 0)
+			FAIL("round %d: a thread running during ioport_enable: state %u, %ld (13 = #GP)",
+			    i, pi.state, (long)pi.exit_code);
+		CHECK_OK(sk_handle_close((sk_handle_t)p));
+	}
+	return 0;
+}
