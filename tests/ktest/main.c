@@ -27,9 +27,11 @@ static int
 run_one(const struct ktest *t)
 {
 	struct sk_proc_info info;
+	char pname[32];
 	int64_t p, r;
 
-	p = sk_spawn_fn(t->name, (sk_child_fn)t->fn, 0, hw, hw[0] != 0 ? KT_NHW : 0,
+	strlcpy(pname, t->name, sizeof(pname));	/* process names are short */
+	p = sk_spawn_fn(pname, (sk_child_fn)t->fn, 0, hw, hw[0] != 0 ? KT_NHW : 0,
 	    SK_PRIV_ALL);
 	if (p < 0) {
 		sk_printf("KTEST FAIL %s: cannot start the test process: %s\n", t->name,
