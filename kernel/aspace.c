@@ -562,6 +562,17 @@ user_page(struct aspace *as, uint64_t uaddr, uint32_t access)
 }
 
 int
+as_user_ok(struct aspace *as, uint64_t uaddr, uint64_t len, uint32_t access)
+{
+	if (!user_range_ok(uaddr, len))
+		return SK_E_FAULT;
+	for (uint64_t va = ALIGN_DOWN(uaddr, PAGE_SIZE); va < uaddr + len; va += PAGE_SIZE)
+		if (user_page(as, va, access) == 0)
+			return SK_E_FAULT;
+	return SK_OK;
+}
+
+int
 as_copyin(struct aspace *as, void *dst, uint64_t uaddr, uint64_t len)
 {
 	char *d = dst;
@@ -587,7 +598,8 @@ as_copyout(struct aspace *as, uint64_t uaddr, const void *src, uint64_t len)
 {
 	const char *s = src;
 
-	if (!user_range_ok(uaddr, len))
+	/* All or nothing: no byte is written unless every page can be. */
+	if (as_user_ok(as, uaddr, len, SK_PROT_WRITE) != SK_OK)
 		return SK_E_FAULT;
 	while (len > 0) {
 		uint64_t n = MIN(len, PAGE_SIZE - uaddr % PAGE_SIZE);
@@ -607,7 +619,8 @@ int
 as_copy_between(struct aspace *dst, uint64_t dva, struct aspace *src,
     uint64_t sva, uint64_t len)
 {
-	if (!user_range_ok(dva, len) || !user_range_ok(sva, len))
+	if (as_user_ok(src, sva, len, SK_PROT_READ) != SK_OK ||
+	    as_user_ok(dst, dva, len, SK_PROT_WRITE) != SK_OK)
 		return SK_E_FAULT;
 	while (len > 0) {
 		uint64_t n = MIN(len, PAGE_SIZE - dva % PAGE_SIZE);

@@ -69,7 +69,18 @@ int as_protect(struct aspace *as, uint64_t vaddr, uint64_t len, uint32_t prot);
  */
 int as_fault(struct aspace *as, uint64_t va, uint32_t access);
 
-/* Copy between kernel memory and user addresses of as: SK_OK or SK_E_FAULT. */
+/*
+ * Can the user range be accessed with access (SK_PROT_READ or WRITE)?
+ * Faults its pages in as the user would. SK_OK or SK_E_FAULT. The answer
+ * holds while the big kernel lock is held.
+ */
+int as_user_ok(struct aspace *as, uint64_t uaddr, uint64_t len, uint32_t access);
+
+/*
+ * Copy between kernel memory and user addresses of as: SK_OK or
+ * SK_E_FAULT. Copies into user memory (and between address spaces) check
+ * the whole range first, so a failed copy writes nothing.
+ */
 int as_copyin(struct aspace *as, void *dst, uint64_t uaddr, uint64_t len);
 int as_copyout(struct aspace *as, uint64_t uaddr, const void *src, uint64_t len);
 /* Copy between two address spaces (IPC payloads). */

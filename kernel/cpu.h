@@ -37,6 +37,7 @@ struct cpu {
 	volatile bool need_resched;
 	volatile uint32_t tlb_flush;	/* set by a shooter, cleared here */
 	struct process *iomap_owner;	/* whose I/O bitmap is in the TSS */
+	uint32_t iomap_gen;		/* and which version of it */
 	uint64_t ticks;
 	uint64_t gdt[7];
 	struct tss tss __attribute__((aligned(16)));

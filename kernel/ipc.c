@@ -117,8 +117,8 @@ long_check_sender(struct thread *s, struct long_desc *d)
 		return SK_E_TOOBIG;
 	if (d->nh > SK_MSG_HANDLES)
 		return SK_E_TOOBIG;
-	if (d->len > 0 && !user_range_ok(d->buf, d->len))
-		return SK_E_FAULT;
+	if (d->len > 0 && as_user_ok(s->proc->as, d->buf, d->len, SK_PROT_READ) != SK_OK)
+		return SK_E_FAULT;	/* all of the payload must be readable */
 	for (uint32_t i = 0; i < d->nh; i++) {
 		struct handle_slot *slot;
 		int e;

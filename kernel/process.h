@@ -41,6 +41,7 @@ struct process {
 	uint64_t fault_badge;
 	uint64_t reflect_entry;		/* 0 = no library OS registered */
 	uint8_t *iomap;			/* 8 KiB I/O bitmap (1 = denied), or NULL */
+	uint32_t iomap_gen;		/* bumped on every change of iomap */
 	struct list_head watchers;
 };
 

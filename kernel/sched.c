@@ -137,15 +137,23 @@ load_thread_context(struct cpu *c, struct thread *next)
 	wrmsr(MSR_FS_BASE, next->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 	fpu_restore(next->fpu);
-	if (c->iomap_owner != next->proc) {
-		if (next->proc->iomap != NULL) {
-			memcpy(c->tss.iomap, next->proc->iomap, 8192);
-			c->tss.iomap_base = offsetof(struct tss, iomap);
-		} else {
-			c->tss.iomap_base = sizeof(struct tss);
-		}
-		c->iomap_owner = next->proc;
+	iomap_load(c, next->proc);
+}
+
+bool
+iomap_load(struct cpu *c, struct process *p)
+{
+	if (c->iomap_owner == p && c->iomap_gen == p->iomap_gen)
+		return false;
+	if (p->iomap != NULL) {
+		memcpy(c->tss.iomap, p->iomap, 8192);
+		c->tss.iomap_base = offsetof(struct tss, iomap);
+	} else {
+		c->tss.iomap_base = sizeof(struct tss);
 	}
+	c->iomap_owner = p;
+	c->iomap_gen = p->iomap_gen;
+	return true;
 }
 
 static void

@@ -29,4 +29,12 @@ __attribute__((noreturn)) void cpu_idle_loop(void);
 void sched_switch_to(struct thread *next);	/* direct switch (IPC) */
 void sched_reap_later(struct thread *t);	/* free t after the next switch */
 
+struct cpu;
+struct process;
+/*
+ * Make c's TSS hold p's current I/O permission bitmap. Returns false if
+ * it already did (nothing changed).
+ */
+bool iomap_load(struct cpu *c, struct process *p);
+
 #endif

@@ -61,6 +61,8 @@ sys_as_map(struct trapframe *tf)
 		return SK_ERRVAL(e, 4);
 	if ((flags & ~MAP_FLAGS) || (tf->r9 >> 32) != 0)
 		return SK_ERRVAL(SK_E_INVAL, 6);
+	if (tf->rdx >= USER_TOP)
+		return SK_ERRVAL(SK_E_RANGE, 3);	/* longer than user space */
 	prot = flags & (SK_PROT_READ | SK_PROT_WRITE | SK_PROT_EXEC);
 	maxprot = SK_PROT_READ | SK_PROT_WRITE | SK_PROT_EXEC;
 	if (flags & SK_MAP_SHARED) {
@@ -101,6 +103,8 @@ sys_as_unmap(struct trapframe *tf)
 
 	if ((e = get_obj((uint32_t)tf->rdi, SK_OBJ_ASPACE, SK_R_MAP | SK_R_WRITE, &o, NULL, NULL)) != SK_OK)
 		return SK_ERRVAL(e, 1);
+	if (tf->rsi >= USER_TOP)
+		return SK_ERRVAL(SK_E_RANGE, 2);
 	if ((e = as_unmap((struct aspace *)o, tf->rsi, tf->rdx)) != SK_OK)
 		return SK_ERRVAL(e, e == SK_E_NOMEM ? 0 : e == SK_E_ALIGN ? 2 : 3);
 	return SK_OK;
@@ -114,6 +118,8 @@ sys_as_protect(struct trapframe *tf)
 
 	if ((e = get_obj((uint32_t)tf->rdi, SK_OBJ_ASPACE, SK_R_MAP | SK_R_WRITE, &o, NULL, NULL)) != SK_OK)
 		return SK_ERRVAL(e, 1);
+	if (tf->rsi >= USER_TOP)
+		return SK_ERRVAL(SK_E_RANGE, 2);
 	if ((e = as_protect((struct aspace *)o, tf->rsi, tf->rdx, (uint32_t)tf->r10)) != SK_OK)
 		return SK_ERRVAL(e, e == SK_E_ALIGN ? 2 : e == SK_E_INVAL || e == SK_E_RIGHTS ? 4 :
 		    e == SK_E_NOMEM ? 0 : 3);
@@ -134,11 +140,13 @@ as_rw(struct trapframe *tf, bool write)
 		return SK_ERRVAL(e, 1);
 	if (len > (1ull << 30))
 		return SK_ERRVAL(SK_E_TOOBIG, 4);
-	if (!user_range_ok(tf->rsi, len))
-		return SK_ERRVAL(SK_E_FAULT, 2);
-	if (!user_range_ok(tf->rdx, len))
-		return SK_ERRVAL(SK_E_FAULT, 3);
 	other = (struct aspace *)o;
+	/* Check both sides first: the error names the bad one, nothing is copied. */
+	if (as_user_ok(other, tf->rsi, len, write ? SK_PROT_WRITE : SK_PROT_READ) != SK_OK)
+		return SK_ERRVAL(SK_E_FAULT, 2);
+	if (as_user_ok(current_process()->as, tf->rdx, len,
+	    write ? SK_PROT_READ : SK_PROT_WRITE) != SK_OK)
+		return SK_ERRVAL(SK_E_FAULT, 3);
 	if (write)
 		e = as_copy_between(other, tf->rsi, current_process()->as, tf->rdx, len);
 	else
@@ -187,7 +195,9 @@ vmo_rw(struct trapframe *tf, bool write)
 	v = (struct vmo *)o;
 	if (off > v->size || len > v->size - off)
 		return SK_ERRVAL(SK_E_RANGE, 2);
-	if (!user_range_ok(buf, len))
+	/* The whole buffer first, so that a bad one changes nothing. */
+	if (as_user_ok(current_process()->as, buf, len,
+	    write ? SK_PROT_READ : SK_PROT_WRITE) != SK_OK)
 		return SK_ERRVAL(SK_E_FAULT, 3);
 	while (len > 0) {
 		uint64_t n = MIN(len, PAGE_SIZE - off % PAGE_SIZE);

@@ -315,26 +315,32 @@ sys_ioport_enable(struct trapframe *tf)
 	}
 	for (uint64_t port = r->base; port < r->base + r->count && port < 65536; port++)
 		p->iomap[port / 8] &= (uint8_t)~(1u << (port % 8));
-	/* Reload this CPU's TSS bitmap on the way out. */
-	this_cpu()->iomap_owner = NULL;
-	memcpy(this_cpu()->tss.iomap, p->iomap, 8192);
-	this_cpu()->tss.iomap_base = offsetof(struct tss, iomap);
-	this_cpu()->iomap_owner = p;
+	/*
+	 * Load it here now. Other CPUs running threads of p still have the
+	 * old version; they load the new one at their next switch, or when
+	 * a thread of p takes a #GP there (trap.c).
+	 */
+	p->iomap_gen++;
+	iomap_load(this_cpu(), p);
 	return SK_OK;
 }
 
+/*
+ * Map device memory. The handle's SK_R_READ and SK_R_WRITE bound the
+ * protection, now and for later as_protect calls on the mapping.
+ */
 int64_t
 sys_mmio_map(struct trapframe *tf)
 {
 	struct kobject *aso, *o;
 	struct resource *r;
 	uint64_t off = tf->rdx, len = tf->r10, out;
-	uint32_t prot = (uint32_t)tf->r9;
+	uint32_t prot = (uint32_t)tf->r9, rights, maxprot;
 	int e;
 
 	if ((e = get_obj((uint32_t)tf->rdi, SK_OBJ_ASPACE, SK_R_MAP | SK_R_WRITE, &aso, NULL, NULL)) != SK_OK)
 		return SK_ERRVAL(e, 1);
-	if ((e = get_obj((uint32_t)tf->rsi, SK_OBJ_MMIO, SK_R_MAP, &o, NULL, NULL)) != SK_OK)
+	if ((e = get_obj((uint32_t)tf->rsi, SK_OBJ_MMIO, SK_R_MAP, &o, &rights, NULL)) != SK_OK)
 		return SK_ERRVAL(e, 2);
 	r = (struct resource *)o;
 	if (off % PAGE_SIZE || len % PAGE_SIZE)
@@ -343,10 +349,14 @@ sys_mmio_map(struct trapframe *tf)
 		return SK_ERRVAL(SK_E_RANGE, 4);
 	if (prot & ~(uint32_t)(SK_PROT_READ | SK_PROT_WRITE))
 		return SK_ERRVAL(SK_E_INVAL, 6);
+	maxprot = ((rights & SK_R_READ) ? SK_PROT_READ : 0) |
+	    ((rights & SK_R_WRITE) ? SK_PROT_WRITE : 0);
+	if (prot & ~maxprot)
+		return SK_ERRVAL(SK_E_RIGHTS, 2);
 	for (uint64_t pa = r->base + off; pa < r->base + off + len; pa += PAGE_SIZE)
 		if (pa_is_ram(pa))
 			return SK_ERRVAL(SK_E_RANGE, 3);	/* RAM is not device memory */
-	e = as_map((struct aspace *)aso, tf->r8, len, NULL, 0, prot,
+	e = as_map_max((struct aspace *)aso, tf->r8, len, NULL, 0, prot, maxprot,
 	    REGION_DEVICE | (tf->r8 ? SK_MAP_FIXED : 0), r->base + off, &out);
 	if (e != SK_OK)
 		return SK_ERRVAL(e, e == SK_E_NOMEM ? 0 : 5);

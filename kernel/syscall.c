@@ -116,6 +116,9 @@ sys_debug_log(struct trapframe *tf)
 
 	if (len > 4096)
 		return SK_ERRVAL(SK_E_TOOBIG, 2);
+	/* A buffer that faults part-way prints nothing. */
+	if (len > 0 && as_user_ok(current_process()->as, tf->rdi, len, SK_PROT_READ) != SK_OK)
+		return SK_ERRVAL(SK_E_FAULT, 1);
 	while (done < len) {
 		uint64_t n = MIN(len - done, sizeof(buf));
 

@@ -122,6 +122,9 @@ user_exception(struct trapframe *tf)
 	struct thread *t = current_thread();
 	uint64_t addr = tf->rip, access = SK_FAULT_EXEC;
 
+	/* An I/O instruction may have met an outdated bitmap: retry it. */
+	if (tf->vector == 13 && iomap_load(this_cpu(), t->proc))
+		return;
 	if (tf->vector == 14) {
 		uint32_t want = SK_PROT_READ;
 

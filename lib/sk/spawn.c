@@ -97,12 +97,16 @@ sk_proc_wait(sk_handle_t proc, uint64_t timeout, struct sk_proc_info *info)
 
 int64_t
 sk_spawn_elf(sk_handle_t vmo, uint64_t size, const char *name, uint64_t arg,
-    uint32_t privs)
+    const sk_handle_t *give, int ngive, uint32_t privs)
 {
 	struct elf_info ei;
+	struct sk_start st;
 	int64_t img, as, p = -1, th, r;
+	uint64_t top;
 	int e;
 
+	if (ngive < 0 || ngive > SK_START_HANDLES)
+		return SK_ERRVAL(SK_E_INVAL, 6);
 	img = sk_as_map(SK_H_SELF_AS, 0, size, vmo, 0, SK_PROT_READ);
 	if (img < 0)
 		return img;
@@ -143,15 +147,31 @@ sk_spawn_elf(sk_handle_t vmo, uint64_t size, const char *name, uint64_t arg,
 		r = p;
 		goto out_as;
 	}
-	th = sk_thread_create((sk_handle_t)p, (void *)ei.entry, ELF_STACK_TOP, arg, 0,
+	memset(&st, 0, sizeof(st));
+	st.arg = arg;
+	for (int i = 0; i < ngive; i++) {
+		struct sk_handle_info hi;
+
+		if ((r = sk_handle_info(give[i], &hi)) < 0 ||
+		    (r = sk_handle_give((sk_handle_t)p, give[i], hi.rights)) < 0)
+			goto out_proc;
+		st.h[st.nhandles++] = (sk_handle_t)r;
+	}
+	top = (ELF_STACK_TOP - sizeof(st)) & ~15ull;
+	if ((r = sk_as_write((sk_handle_t)as, top, &st, sizeof(st))) < 0)
+		goto out_proc;
+	th = sk_thread_create((sk_handle_t)p, (void *)ei.entry, top, top, 0,
 	    SK_PRIO_DEFAULT);
 	if (th < 0) {
-		sk_handle_close((sk_handle_t)p);
 		r = th;
-		goto out_as;
+		goto out_proc;
 	}
 	sk_handle_close((sk_handle_t)th);
 	r = p;
+	goto out_as;
+out_proc:
+	sk_proc_kill((sk_handle_t)p, -1);
+	sk_handle_close((sk_handle_t)p);
 out_as:
 	sk_handle_close((sk_handle_t)as);
 out_unmap:

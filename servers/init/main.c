@@ -1,6 +1,7 @@
 /*
  * init, the root task. For now it starts every boot module handed to it as
- * a program (in boot order, with all of init's privileges), waits for them
+ * a program (in boot order, with all of init's privileges and handles to
+ * the I/O ports, device memory and IRQ lines), waits for them
  * to finish, reports how each ended and powers the machine off through
  * QEMU's isa-debug-exit port (or halts where there is none).
  */
@@ -51,7 +52,8 @@ is_native(const struct sk_boot_module *m)
  * (the module named "libos"), with argv = its name and boot arguments.
  */
 static int64_t
-start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos)
+start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos,
+    const sk_handle_t *hw)
 {
 	static const char *const envp[] = { "PATH=/bin:/sbin", "HOME=/root", "TERM=vt100", NULL };
 	const char *argv[16];
@@ -60,7 +62,7 @@ start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos)
 	int argc = 0;
 
 	if (is_native(m))
-		return sk_spawn_elf(m->vmo, m->size, m->name, 0, SK_PRIV_ALL);
+		return sk_spawn_elf(m->vmo, m->size, m->name, 0, hw, 3, SK_PRIV_ALL);
 	if (libos == NULL) {
 		sk_printf("init: %s is not a native program and there is no libos module\n", m->name);
 		return SK_ERRVAL(SK_E_INVAL, 0);
@@ -98,12 +100,14 @@ main(uint64_t arg)
 			libos = &bi->modules[i];
 	for (uint32_t i = 0; i < bi->nmodules; i++) {
 		const struct sk_boot_module *m = &bi->modules[i];
+		/* For now every program gets the hardware: I/O ports, MMIO, IRQs. */
+		sk_handle_t hw[3] = { bi->ioports, bi->mmio, bi->irqs };
 
 		if (libos != NULL && m == libos) {
 			procs[i] = -1;
 			continue;
 		}
-		procs[i] = start_module(m, libos);
+		procs[i] = start_module(m, libos, hw);
 		/*
 		 * A Linux program started at boot runs to its end before the
 		 * next module starts, so that (for now) boot-time commands and

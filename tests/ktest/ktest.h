@@ -9,6 +9,22 @@
 
 #include "sk.h"
 
+/*
+ * Every test gets, in given[], the hardware handles init handed to ktest
+ * (the whole I/O port space, device memory and IRQ lines), in this order.
+ * They are 0 (and given is NULL) if ktest was started without them.
+ */
+#define KT_IOPORTS	0
+#define KT_MMIO		1
+#define KT_IRQS		2
+#define KT_NHW		3
+
+/* given[i], or FAIL with the reason. */
+#define KT_HW(given, i) ({ \
+	if ((given) == NULL || (given)[i] == 0) \
+		FAIL("no hardware handle %d: init did not pass it to ktest", (i)); \
+	(given)[i]; })
+
 struct ktest {
 	const char *name;
 	int (*fn)(uint64_t arg, const sk_handle_t *h);

@@ -37,13 +37,20 @@ ktest_skip(const struct ktest *t, const char *fmt, ...)
 }
 
 /* Run t in a process of its own: 0 passed, 1 failed, 2 skipped. */
+
+/* The hardware handles init gave us (0 where it gave none); see ktest.h. */
+static sk_handle_t hw[KT_NHW];
+
 static int
 run_one(const struct ktest *t)
 {
 	struct sk_proc_info info;
+	char pname[32];
 	int64_t p, r;
 
-	p = sk_spawn_fn(t->name, (sk_child_fn)t->fn, (uint64_t)t, NULL, 0, SK_PRIV_ALL);
+	strlcpy(pname, t->name, sizeof(pname));	/* process names are short */
+	p = sk_spawn_fn(pname, (sk_child_fn)t->fn, (uint64_t)t, hw, hw[0] != 0 ? KT_NHW : 0,
+	    SK_PRIV_ALL);
 	if (p < 0) {
 		sk_printf("KTEST FAIL %s: cannot start the test process: %s\n", t->name,
 		    sk_errname(SK_ERR(p)));
@@ -116,9 +123,15 @@ main(uint64_t arg)
 {
 	struct sk_kstat before, after;
 	const struct ktest *t;
+	const struct sk_start *st = (const struct sk_start *)arg;
 	int failed = 0, skipped = 0, n = 0, r;
 
 	sk_printf("ktest: starting\n");
+	if (st != NULL && st->nhandles >= KT_NHW)
+		for (int i = 0; i < KT_NHW; i++)
+			hw[i] = st->h[i];
+	else
+		sk_printf("ktest: no hardware handles given; the I/O, MMIO and IRQ tests will fail\n");
 	/*
 	 * Warm up: one spawn and wait grows this process's handle table and
 	 * the kernel's caches to their working size before measuring.

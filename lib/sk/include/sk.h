@@ -165,8 +165,23 @@ int64_t sk_exec_linux(sk_handle_t prog, uint64_t prog_size, sk_handle_t libos,
     uint64_t libos_size, const char *name, const char *const argv[],
     const char *const envp[], uint32_t privs);
 
-/* Load a static ELF from a VMO into a new process and start it. */
+/*
+ * What a program started by sk_spawn_elf gets: main(arg) receives the
+ * address of this structure (on the program's stack) as its argument.
+ */
+#define SK_START_HANDLES	8
+struct sk_start {
+	uint64_t arg;			/* the creator's argument */
+	uint32_t nhandles;
+	sk_handle_t h[SK_START_HANDLES];	/* given handles, as named in the program */
+};
+
+/*
+ * Load a static ELF from a VMO into a new process and start it. The
+ * handles in give[] (at most SK_START_HANDLES) are copied into the new
+ * process before it runs and listed in its struct sk_start.
+ */
 int64_t sk_spawn_elf(sk_handle_t vmo, uint64_t size, const char *name,
-    uint64_t arg, uint32_t privs);
+    uint64_t arg, const sk_handle_t *give, int ngive, uint32_t privs);
 
 #endif
