@@ -157,8 +157,9 @@ test: all $(HOST_TESTS)
 	$(Q)python3 tests/run.py --build $(BUILD) --smp $(SMP) $(HOST_TESTS)
 
 # One CPU: under -icount the clock counts every CPU's instructions.
-bench: all
-	$(Q)python3 tests/run.py --build $(BUILD) --smp 1 --bench
+# The Linux figures (mk/linux-bench.mk) are printed alongside.
+bench: all linux-bench
+	$(Q)python3 tests/run.py --build $(BUILD) --smp 1 --bench --linux-figures $(LINUX_BENCH_TXT)
 
 include mk/linux-bench.mk
 

@@ -438,12 +438,31 @@ def run_guest(args, res):
                  "the guest printed no %s (does %s/bin/ktest start?)"
                  % ("KTEST line at all" if ktest_lines == 0 else
                     "test results before KTEST DONE", args.build))
+    if args.bench and bench and args.linux_figures:
+        compare(bench, args.linux_figures)
     if not args.bench and panic_at is None:
         for name in EXPECTED:
             if name not in res.passed_names:
                 res.fail(name, "its KTEST PASS line never appeared (see %s)" % logpath)
     if res.failed and not args.verbose:
         out("# full serial log: %s" % logpath)
+
+
+def compare(bench, path):
+    """Print Skiff's figures next to Linux's from the same workloads."""
+    try:
+        with open(path) as f:
+            linux = dict((w[1], int(w[2])) for w in (l.split() for l in f)
+                         if len(w) == 3 and w[0] == "linux")
+    except (OSError, ValueError) as e:
+        out("# no Linux figures (%s); run make linux-bench" % e)
+        return
+    out("# name skiff linux skiff/linux (instructions per operation)")
+    for line in bench:
+        w = line.split()
+        if len(w) >= 3 and w[1] in linux and w[2].isdigit():
+            out("bench %s %s %d %.2f" % (w[1], w[2], linux[w[1]],
+                                         int(w[2]) / max(linux[w[1]], 1)))
 
 
 def exit_text(status):
@@ -470,6 +489,8 @@ def main():
                    help="seconds each host test binary may run (default: 300)")
     p.add_argument("--busybox", default="cache/busybox/busybox",
                    help="Debian's busybox-static binary (default: cache/busybox/busybox)")
+    p.add_argument("--linux-figures", default=None,
+                   help="with --bench: file of `linux <name> <n>` lines to compare with")
     p.add_argument("--bench", action="store_true",
                    help="boot the benchmarks under -icount instead of the tests")
     p.add_argument("--no-guest", action="store_true", help="run the host tests only")
