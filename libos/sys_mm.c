@@ -66,31 +66,24 @@ L_HANDLER(mmap)
 	if (!(flags & L_MAP_ANONYMOUS))
 		return -L_ENODEV;	/* file mappings need the file servers */
 	len = PG_UP(len);
+	if (flags & (L_MAP_FIXED | L_MAP_FIXED_NOREPLACE)) {
+		/* MAP_FIXED replaces what was there; NOREPLACE fails instead. */
+		if (flags & L_MAP_FIXED)
+			sk_as_unmap(SK_H_SELF_AS, addr, len);
+		f |= SK_MAP_FIXED;
+	} else {
+		addr = 0;	/* the kernel places it */
+	}
 	if (flags & L_MAP_SHARED) {
 		int64_t v = sk_vmo_create(len, 0);
 
 		if (v < 0)
 			return -L_ENOMEM;
-		f |= SK_MAP_SHARED;
-		if (flags & (L_MAP_FIXED | L_MAP_FIXED_NOREPLACE)) {
-			if (flags & L_MAP_FIXED)
-				sk_as_unmap(SK_H_SELF_AS, addr, len);
-			f |= SK_MAP_FIXED;
-		} else {
-			addr = 0;
-		}
-		va = sk_as_map(SK_H_SELF_AS, addr, len, (sk_handle_t)v, 0, f);
+		va = sk_as_map(SK_H_SELF_AS, addr, len, (sk_handle_t)v, 0, f | SK_MAP_SHARED);
 		sk_handle_close((sk_handle_t)v);
-		return va < 0 ? map_error(va) : va;
-	}
-	if (flags & (L_MAP_FIXED | L_MAP_FIXED_NOREPLACE)) {
-		if (flags & L_MAP_FIXED)
-			sk_as_unmap(SK_H_SELF_AS, addr, len);
-		f |= SK_MAP_FIXED;
 	} else {
-		addr = 0;
+		va = sk_as_map(SK_H_SELF_AS, addr, len, 0, 0, f);
 	}
-	va = sk_as_map(SK_H_SELF_AS, addr, len, 0, 0, f);
 	return va < 0 ? map_error(va) : va;
 }
 
