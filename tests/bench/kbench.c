@@ -54,6 +54,21 @@ bench_null_syscall(void)
 	report("null_syscall", t0, now(), n);
 }
 
+/* Make m a long message of len bytes from buf, or register-only if len is 0. */
+static void
+set_payload(struct sk_msg *m, const char *buf, uint64_t len)
+{
+	struct sk_utcb *u = sk_utcb();
+
+	m->tag = 1;
+	if (len == 0)
+		return;
+	u->snd_buf = (uint64_t)buf;
+	u->snd_len = (uint32_t)len;
+	u->snd_nh = 0;
+	m->tag |= SK_TAG_LONG;
+}
+
 /* Echo server: replies to every call with w0 + 1; stops on tag 0. */
 static char srv_buf[PAGE];
 
@@ -69,14 +84,7 @@ echo_server(uint64_t payload, const sk_handle_t *h)
 	r = sk_recv(h[0], &m, 60 * SEC);
 	while (r >= 0 && m.tag != 0) {
 		m.w[0]++;
-		if (payload) {
-			u->snd_buf = (uint64_t)srv_buf;
-			u->snd_len = (uint32_t)payload;
-			u->snd_nh = 0;
-			m.tag = 1 | SK_TAG_LONG;
-		} else {
-			m.tag = 1;
-		}
+		set_payload(&m, srv_buf, payload);
 		r = sk_reply_recv(h[0], &m, SK_FOREVER);
 	}
 	if (r >= 0)
@@ -109,14 +117,7 @@ bench_ipc(const char *name, uint64_t payload, uint64_t n)
 		if (i == 100)
 			t0 = now();
 		m.w[0] = i;
-		if (payload) {
-			u->snd_buf = (uint64_t)cli_buf;
-			u->snd_len = (uint32_t)payload;
-			u->snd_nh = 0;
-			m.tag = 1 | SK_TAG_LONG;
-		} else {
-			m.tag = 1;
-		}
+		set_payload(&m, cli_buf, payload);
 		r = sk_call((sk_handle_t)ep, &m, SK_FOREVER);
 		if (r >= 0 && m.w[0] != i + 1)
 			r = SK_ERRVAL(SK_E_INVAL, 0);
