@@ -39,8 +39,14 @@ KOBJ	= $(patsubst %.c,$(BUILD)/k/%.o,$(KSRC_C)) $(patsubst %.S,$(BUILD)/k/%.o,$(
 LIBSK_SRC = $(wildcard lib/sk/*.c lib/sk/*.S) lib/common/string.c lib/common/fmt.c lib/common/elf.c
 LIBSK_OBJ = $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBSK_SRC)))
 
-PROGS	= init ktest kbench libos
+# Every folder under servers/ and drivers/ is one native program of the
+# same name, linked with libsk (and libfs when it uses lib/fs).
+SERVERS	= $(notdir $(wildcard servers/*))
+DRIVERS	= $(notdir $(wildcard drivers/*))
+PROGS	= ktest kbench libos $(SERVERS) $(DRIVERS)
 PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
+LIBFS_SRC = $(wildcard lib/fs/*.c)
+LIBFS_OBJ = $(patsubst %.c,$(BUILD)/u/%.o,$(LIBFS_SRC))
 BUSYBOX	= $(CACHE)/busybox/busybox
 
 DEPS_STAMP = $(CACHE)/.deps-ok
@@ -95,10 +101,18 @@ $(BUILD)/u/%.o: %.S | $(DEPS_STAMP)
 $(BUILD)/libsk.a: $(LIBSK_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/bin/init: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard servers/init/*.c)) $(BUILD)/libsk.a
-	@mkdir -p $(dir $@)
-	@echo "  LD     $@"
-	$(Q)$(CC) $(ULDFLAGS) -o $@ $^
+$(BUILD)/libfs.a: $(LIBFS_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# One program per server or driver folder: $(1) is servers or drivers, $(2) the name.
+define USER_PROG
+$$(BUILD)/bin/$(2): $$(patsubst %.c,$$(BUILD)/u/%.o,$$(wildcard $(1)/$(2)/*.c)) $$(BUILD)/libfs.a $$(BUILD)/libsk.a
+	@mkdir -p $$(dir $$@)
+	@echo "  LD     $$@"
+	$$(Q)$$(CC) $$(ULDFLAGS) -o $$@ $$(filter %.o,$$^) $$(BUILD)/libfs.a $$(BUILD)/libsk.a
+endef
+$(foreach p,$(SERVERS),$(eval $(call USER_PROG,servers,$(p))))
+$(foreach p,$(DRIVERS),$(eval $(call USER_PROG,drivers,$(p))))
 
 $(BUILD)/bin/ktest: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/ktest/*.c)) $(BUILD)/libsk.a
 	@mkdir -p $(dir $@)

@@ -34,7 +34,34 @@
 	X(SK_E_STATE,	 17, "object is in the wrong state for this call") \
 	X(SK_E_EXISTS,	 18, "already exists") \
 	X(SK_E_NOENT,	 19, "no such entry") \
-	X(SK_E_NOREPLY,	 20, "the server received another message without replying")
+	X(SK_E_NOREPLY,	 20, "the server received another message without replying") \
+	/* Errors of the user-space servers (file systems, proc, tty, pipes). */ \
+	X(SK_E_AGAIN,	 21, "the operation would block") \
+	X(SK_E_ACCESS,	 22, "permission denied") \
+	X(SK_E_NOTDIR,	 23, "not a directory") \
+	X(SK_E_ISDIR,	 24, "is a directory") \
+	X(SK_E_NOTEMPTY, 25, "directory not empty") \
+	X(SK_E_LOOP,	 26, "too many levels of symbolic links") \
+	X(SK_E_NAMETOOLONG, 27, "file name too long") \
+	X(SK_E_XDEV,	 28, "cross-device link") \
+	X(SK_E_NOTTY,	 29, "inappropriate ioctl for device") \
+	X(SK_E_SPIPE,	 30, "illegal seek") \
+	X(SK_E_PIPE,	 31, "broken pipe") \
+	X(SK_E_ROFS,	 32, "read-only file system") \
+	X(SK_E_NOSPC,	 33, "no space left on device") \
+	X(SK_E_CHILD,	 34, "no child processes") \
+	X(SK_E_SRCH,	 35, "no such process") \
+	X(SK_E_INTR,	 36, "interrupted") \
+	X(SK_E_PERM,	 37, "operation not permitted") \
+	X(SK_E_BADF,	 38, "bad file descriptor or wrong open mode") \
+	X(SK_E_MLINK,	 39, "too many links") \
+	X(SK_E_FBIG,	 40, "file too large") \
+	X(SK_E_NXIO,	 41, "no such device") \
+	X(SK_E_IO,	 42, "input/output error") \
+	X(SK_E_NOEXEC,	 43, "not an executable format") \
+	X(SK_E_TXTBSY,	 44, "text file busy") \
+	X(SK_E_NOTSUP,	 45, "operation not supported") \
+	X(SK_E_LIMIT,	 46, "a resource limit was reached")
 
 enum sk_err {
 #define SK_ERR_ENUM(name, value, text) name = value,

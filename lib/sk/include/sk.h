@@ -184,4 +184,37 @@ struct sk_start {
 int64_t sk_spawn_elf(sk_handle_t vmo, uint64_t size, const char *name,
     uint64_t arg, const sk_handle_t *give, int ngive, uint32_t privs);
 
+/*
+ * A protocol request and its reply, for clients of the servers
+ * (abi/skiff/proto/). The caller fills the request half; sk_rpc() sends
+ * it (as a long message when it has a payload or handles), with the
+ * receive buffer set to rcv/rcv_max, and fills the reply half.
+ */
+struct sk_rpc {
+	uint32_t label;
+	uint64_t w[SK_MSG_WORDS];
+	const void *snd;		/* payload to send, snd_len bytes */
+	uint32_t snd_len;
+	uint32_t snd_nh;		/* handles to move (they leave the caller) */
+	sk_handle_t snd_h[SK_MSG_HANDLES];
+	void *rcv;			/* where a reply payload may go */
+	uint32_t rcv_max;
+	/* Reply. */
+	uint64_t r[SK_MSG_WORDS];
+	uint32_t rcv_len, rcv_nh;
+	sk_handle_t rcv_h[SK_MSG_HANDLES];
+};
+
+/*
+ * Call ep with the request in m and wait (up to timeout) for the reply.
+ * Returns the kernel's error if the call failed (SK_E_PEERDIED when the
+ * server died), else the reply's w0 (the server's result or error).
+ * Handles that arrive with a reply the caller did not ask for (rcv_nh
+ * beyond what it expects) are the caller's to close.
+ */
+int64_t sk_rpc(sk_handle_t ep, struct sk_rpc *m, uint64_t timeout);
+
+/* Read the handles a received message carried and the payload length. */
+static inline uint32_t sk_rcv_len(void) { return sk_utcb()->rcv_len; }
+
 #endif
