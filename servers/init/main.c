@@ -1,12 +1,15 @@
 /*
- * init, the root task. For now it starts every boot module handed to it as
- * a program (in boot order, with all of init's privileges and handles to
- * the I/O ports, device memory and IRQ lines), waits for them
- * to finish, reports how each ended and powers the machine off through
- * QEMU's isa-debug-exit port (or halts where there is none).
+ * init, the root task. It starts the services in the boot image
+ * (services.c) and supervises them, then runs every other boot module as
+ * a program, one after the other (native test programs get the hardware
+ * ranges and a handle to each service; Linux programs run under the
+ * library OS). When the programs are done it powers the machine off
+ * through QEMU's isa-debug-exit port (or halts where there is none).
  */
-#include "sk.h"
+#include "servers/init/init.h"
 #include "lib/common/elf.h"
+
+sk_handle_t watch_notif;
 
 int main(uint64_t arg);
 
@@ -61,8 +64,21 @@ start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos,
 	int64_t r;
 	int argc = 0;
 
-	if (is_native(m))
-		return sk_spawn_elf(m->vmo, m->size, m->name, 0, hw, 3, SK_PRIV_ALL);
+	if (is_native(m)) {
+		sk_handle_t give[SK_START_HANDLES];
+		int n = 0;
+		int64_t p;
+
+		for (; n < 3; n++)
+			give[n] = hw[n];
+		for (int id = SVC_UART; id < SVC_COUNT && SK_START_SVC + id - 1 < SK_START_HANDLES; id++)
+			give[n++] = service_handle((enum sk_svc_id)id, SK_SVC_BADGE(SVC_TEST));
+		p = sk_spawn_elf(m->vmo, m->size, m->name, 0, give, n, SK_PRIV_ALL);
+		for (int i = 3; i < n; i++)
+			if (give[i] != 0)
+				sk_handle_close(give[i]);
+		return p;
+	}
 	if (libos == NULL) {
 		sk_printf("init: %s is not a native program and there is no libos module\n", m->name);
 		return SK_ERRVAL(SK_E_INVAL, 0);
@@ -83,60 +99,80 @@ start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos,
 	return r;
 }
 
+/*
+ * Wait for program p to end, restarting services that die meanwhile.
+ */
+static void
+wait_program(const struct sk_bootinfo *bi, sk_handle_t p)
+{
+	struct sk_proc_info info;
+	int64_t bits;
+
+	if (sk_obj_watch(p, watch_notif, WATCH_PROGRAM) < 0)
+		return;
+	for (;;) {
+		if ((bits = sk_notif_wait(watch_notif, SK_FOREVER)) < 0)
+			return;
+		services_reap(bi, (uint64_t)bits & ~WATCH_PROGRAM);
+		if ((bits & WATCH_PROGRAM) && sk_proc_info(p, &info) >= 0 &&
+		    info.state != SK_PROC_RUNNING)
+			return;
+	}
+}
+
 int
 main(uint64_t arg)
 {
 	const struct sk_bootinfo *bi = (const struct sk_bootinfo *)arg;
 	const struct sk_boot_module *libos = NULL;
-	int64_t procs[SK_BOOT_MAX_MODULES];
+	int nprogs = 0;
+	int64_t n;
 
 	if (bi->magic != SK_BOOTINFO_MAGIC) {
 		sk_printf("init: bad boot information\n");
 		return 1;
 	}
 	sk_printf("init: Skiff root task, %u CPUs, %u boot modules\n", bi->ncpus, bi->nmodules);
+	if ((n = sk_notif_create()) < 0) {
+		sk_printf("init: cannot create a notification\n");
+		return 1;
+	}
+	watch_notif = (sk_handle_t)n;
 	for (uint32_t i = 0; i < bi->nmodules; i++)
 		if (strcmp(bi->modules[i].name, "libos") == 0)
 			libos = &bi->modules[i];
+	services_start(bi);
 	for (uint32_t i = 0; i < bi->nmodules; i++) {
 		const struct sk_boot_module *m = &bi->modules[i];
 		/* For now every program gets the hardware: I/O ports, MMIO, IRQs. */
 		sk_handle_t hw[3] = { bi->ioports, bi->mmio, bi->irqs };
-
-		if (libos != NULL && m == libos) {
-			procs[i] = -1;
-			continue;
-		}
-		procs[i] = start_module(m, libos, hw);
-		/*
-		 * A Linux program started at boot runs to its end before the
-		 * next module starts, so that (for now) boot-time commands and
-		 * the test suite do not run into each other.
-		 */
-		if (procs[i] >= 0 && !is_native(m)) {
-			struct sk_proc_info info;
-
-			sk_proc_wait((sk_handle_t)procs[i], SK_FOREVER, &info);
-		}
-		if (procs[i] < 0)
-			sk_printf("init: cannot start %s: %s (argument %d)\n", m->name,
-			    sk_errname(SK_ERR(procs[i])), SK_ERRARG(procs[i]));
-		else
-			sk_printf("init: started %s\n", m->name);
-	}
-	for (uint32_t i = 0; i < bi->nmodules; i++) {
 		struct sk_proc_info info;
+		int64_t p;
 
-		if (procs[i] < 0)
+		if (m == libos || is_service_module(bi, m))
 			continue;
-		if (sk_proc_wait((sk_handle_t)procs[i], SK_FOREVER, &info) < 0)
+		nprogs++;
+		if ((p = start_module(m, libos, hw)) < 0) {
+			sk_printf("init: cannot start %s: %s (argument %d)\n", m->name,
+			    sk_errname(SK_ERR(p)), SK_ERRARG(p));
 			continue;
-		sk_printf("init: %s %s with status %ld\n", bi->modules[i].name,
-		    state_name(info.state), (long)info.exit_code);
-		sk_handle_close((sk_handle_t)procs[i]);
+		}
+		sk_printf("init: started %s\n", m->name);
+		wait_program(bi, (sk_handle_t)p);
+		if (sk_proc_info((sk_handle_t)p, &info) >= 0)
+			sk_printf("init: %s %s with status %ld\n", m->name,
+			    state_name(info.state), (long)info.exit_code);
+		sk_handle_close((sk_handle_t)p);
 	}
-	if (bi->nmodules == 0)
-		sk_printf("init: nothing to run (no boot modules)\n");
+	if (nprogs == 0) {
+		sk_printf("init: no programs in the boot image; supervising the services\n");
+		for (;;) {
+			int64_t bits = sk_notif_wait(watch_notif, SK_FOREVER);
+
+			if (bits > 0)
+				services_reap(bi, (uint64_t)bits);
+		}
+	}
 	power_off(bi);
 	return 0;
 }

@@ -169,7 +169,7 @@ int64_t sk_exec_linux(sk_handle_t prog, uint64_t prog_size, sk_handle_t libos,
  * What a program started by sk_spawn_elf gets: main(arg) receives the
  * address of this structure (on the program's stack) as its argument.
  */
-#define SK_START_HANDLES	8
+#define SK_START_HANDLES	16
 struct sk_start {
 	uint64_t arg;			/* the creator's argument */
 	uint32_t nhandles;
@@ -179,7 +179,8 @@ struct sk_start {
 /*
  * Load a static ELF from a VMO into a new process and start it. The
  * handles in give[] (at most SK_START_HANDLES) are copied into the new
- * process before it runs and listed in its struct sk_start.
+ * process before it runs and listed in its struct sk_start; a 0 in give[]
+ * stays 0 there.
  */
 int64_t sk_spawn_elf(sk_handle_t vmo, uint64_t size, const char *name,
     uint64_t arg, const sk_handle_t *give, int ngive, uint32_t privs);
