@@ -8,11 +8,6 @@
 #define PG_UP(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
 #define BRK_MAX		(1ull << 30)	/* how far the heap may grow */
 
-void
-mm_init(void)
-{
-	L.brk_base = L.brk_cur = L.brk_mapped = L.start.brk;
-}
 
 static uint32_t
 sk_prot(uint64_t lprot)

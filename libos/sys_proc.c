@@ -150,10 +150,6 @@ L_HANDLER(getrandom)
 	return (int64_t)done;
 }
 
-struct l_timespec {
-	int64_t sec, nsec;
-};
-
 L_HANDLER(clock_gettime)
 {
 	uint64_t ns = (uint64_t)sk_clock();
