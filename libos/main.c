@@ -21,10 +21,9 @@ static const l_handler handlers[L_SYS_MAX] = {
 #define H(name) [L_SYS_##name] = l_sys_##name,
 	L_FILE_SYSCALLS(H)
 	L_OTHER_SYSCALLS(H)
+	L_PROC_SYSCALLS(H)
 #undef H
-	[L_SYS_getgid] = l_sys_getuid,
-	[L_SYS_geteuid] = l_sys_getuid,
-	[L_SYS_getegid] = l_sys_getuid,
+	[L_SYS_fdatasync] = l_sys_fsync,
 };
 
 static const char *
@@ -83,6 +82,7 @@ libos_entry(struct sk_regs *r)
 	else
 		rv = unknown(nr);
 	r->rax = (uint64_t)rv;
+	l_signals(r, nr);
 	rv = sk_reflect_return();
 	libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));
 }
@@ -91,8 +91,8 @@ libos_entry(struct sk_regs *r)
  * Attach to proc: hand it a copy of the event notification, learn the
  * Linux pid. Without proc (early boot tests) the pid is the kernel's id.
  */
-static void
-attach(void)
+void
+l_attach(void)
 {
 	struct sk_rpc m = { .label = PROC_ATTACH };
 	struct sk_proc_info pi;
@@ -135,6 +135,10 @@ libos_main(const struct sk_exec_start *st)
 	u->reflect_stack = (uint64_t)entry_stack + sizeof(entry_stack);
 	if ((r = sk_reflect_set((void *)libos_entry)) < 0)
 		libos_fatal("cannot register the system call entry: %s", sk_errname(SK_ERR(r)));
-	attach();
+	L.main_tid = u->tid;
+	l_sig_exec_init(st->sig_ignored, st->sig_blocked);
+	l_attach();
+	if (st->sig_ignored != 0 || L.sig_blocked != 0)
+		l_sig_report();
 	libos_jump(L.entry, L.sp_start);
 }

@@ -1,22 +1,8 @@
 /*
- * Identity, exit, thread-area and time calls. Until the proc server
- * exists, the process id is the kernel's process id and every process
- * runs as root; time is the kernel clock since boot.
+ * Thread-area, system information, randomness and time calls. Time is
+ * the kernel clock since boot.
  */
 #include "libos/libos.h"
-
-L_HANDLER(exit)
-{
-	/* One thread per process so far: ending the thread ends the process. */
-	sk_proc_exit((int64_t)(l_arg(r, 0) & 0xff));
-	return 0;
-}
-
-L_HANDLER(exit_group)
-{
-	sk_proc_exit((int64_t)(l_arg(r, 0) & 0xff));
-	return 0;
-}
 
 L_HANDLER(arch_prctl)
 {
@@ -39,34 +25,10 @@ L_HANDLER(arch_prctl)
 L_HANDLER(set_tid_address)
 {
 	L.tid_address = l_arg(r, 0);
-	return (int64_t)sk_utcb()->tid;
+	return l_sys_gettid(r);
 }
 
 L_HANDLER(set_robust_list)
-{
-	return 0;
-}
-
-L_HANDLER(getpid)
-{
-	struct sk_proc_info pi;
-
-	if (sk_proc_info(SK_H_SELF_PROC, &pi) < 0)
-		return 1;
-	return (int64_t)pi.koid;
-}
-
-L_HANDLER(gettid)
-{
-	return (int64_t)sk_utcb()->tid;
-}
-
-L_HANDLER(getppid)
-{
-	return 0;
-}
-
-L_HANDLER(getuid)
 {
 	return 0;
 }
