@@ -36,7 +36,8 @@ l_exit(uint32_t status)
 
 	l_threads_exit();
 	proc_req(PROC_EXIT, status, 0, 0, &m);
-	sk_proc_exit((int64_t)((status >> 8) & 0xff));
+	/* The kernel keeps the whole wait status as the exit code (init reads it). */
+	sk_proc_exit((int64_t)status);
 	for (;;)
 		sk_yield();
 }

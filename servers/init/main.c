@@ -85,10 +85,10 @@ proc_spawn(sk_handle_t proc, sk_handle_t p, const char *exe, const char *const a
 		sk_printf("init: proc does not know %s\n", argv[0]);
 }
 
-static int64_t
+int64_t
 linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
     const char *exe, const char *const argv[], const char *const envp[],
-    const sk_handle_t *fds, int nfds)
+    const char *cwd, const sk_handle_t *fds, int nfds)
 {
 	static struct sk_exec_start st;
 	sk_handle_t mine[SK_EXEC_H_COUNT];
@@ -103,7 +103,7 @@ linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
 	lv = sk_handle_dup(libos->vmo, SK_R_READ | SK_R_MAP | SK_R_EXEC | SK_R_DUP | SK_R_TRANSFER);
 	st.h[SK_EXEC_H_LIBOS] = lv < 0 ? 0 : (sk_handle_t)lv;
 	st.umask = 022;
-	strlcpy(st.cwd, "/", sizeof(st.cwd));
+	strlcpy(st.cwd, cwd, sizeof(st.cwd));
 	strlcpy(st.exe, exe, sizeof(st.exe));
 	for (int i = 0; i < nfds; i++) {
 		st.fds[i].fd = i;
@@ -185,14 +185,14 @@ start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos,
 			p++;
 	}
 	argv[argc] = NULL;
-	r = linux_start(m->vmo, m->size, libos, m->name, argv, envp, NULL, 0);
+	r = linux_start(m->vmo, m->size, libos, m->name, argv, envp, "/", NULL, 0);
 	return r;
 }
 
 /*
  * Wait for program p to end, restarting services that die meanwhile.
  */
-static void
+void
 wait_program(const struct sk_bootinfo *bi, sk_handle_t p)
 {
 	struct sk_proc_info info;
@@ -255,7 +255,10 @@ main(uint64_t arg)
 		sk_handle_close((sk_handle_t)p);
 	}
 	if (nprogs == 0) {
-		sk_printf("init: no programs in the boot image; supervising the services\n");
+		console_session(bi, libos);
+		if (exec_mode(bi))
+			power_off(bi);
+		sk_printf("init: supervising the services\n");
 		for (;;) {
 			int64_t bits = sk_notif_wait(watch_notif, SK_FOREVER);
 
