@@ -80,6 +80,7 @@ struct libos_state {
 	uint64_t sig_blocked;
 	uint64_t alt_sp, alt_size;
 	uint32_t alt_flags;
+	char comm[16];			/* prctl(PR_SET_NAME) */
 	struct l_fd fds[L_MAXFD];
 	char cwd[L_PATH_MAX];		/* canonical, always starts with '/' */
 	char exe[L_PATH_MAX];
@@ -167,11 +168,12 @@ int64_t l_sleep_until(uint64_t deadline);
 	X(rt_sigpending) X(sigaltstack) X(rt_sigreturn) X(rt_sigsuspend) \
 	X(pause) X(nanosleep) X(clock_nanosleep) X(alarm) X(setitimer)
 #define L_OTHER_SYSCALLS(X) \
-	X(brk) X(mmap) X(munmap) X(mprotect) X(madvise) \
+	X(brk) X(mmap) X(munmap) X(mprotect) X(madvise) X(mremap) \
 	X(exit) X(exit_group) X(arch_prctl) X(set_tid_address) \
 	X(set_robust_list) X(getpid) X(gettid) X(getppid) X(getuid) X(uname) \
 	X(prlimit64) X(getrandom) X(clock_gettime) X(gettimeofday) X(time) \
-	X(sched_yield)
+	X(sched_yield) X(getrlimit) X(setrlimit) X(sysinfo) X(times) X(getrusage) \
+	X(sched_getaffinity) X(prctl) X(sync) X(clock_getres)
 #define L_DECL(name) L_HANDLER(name);
 L_FILE_SYSCALLS(L_DECL)
 L_OTHER_SYSCALLS(L_DECL)
