@@ -81,6 +81,7 @@ struct libos_state {
 	uint64_t alt_sp, alt_size;
 	uint32_t alt_flags;
 	char comm[16];			/* prctl(PR_SET_NAME) */
+	int strace;			/* SKIFF_STRACE=1 */
 	struct l_fd fds[L_MAXFD];
 	char cwd[L_PATH_MAX];		/* canonical, always starts with '/' */
 	char exe[L_PATH_MAX];
@@ -136,6 +137,11 @@ void l_threads_reset(void);
 int l_thread_exit(void);
 void l_threads_exit(void);
 int64_t l_futex_wake(uint64_t addr, int n);
+
+/* strace.c */
+void l_strace_enter(const struct sk_regs *r, uint64_t nr);
+void l_strace_leave(int64_t rv);
+int l_strace_wanted(uint64_t sp);
 
 /* signal.c */
 uint64_t l_sig_ignored(void);

@@ -77,10 +77,14 @@ libos_entry(struct sk_regs *r)
 	uint64_t nr = r->rax;
 	int64_t rv;
 
+	if (L.strace)
+		l_strace_enter(r, nr);
 	if (nr < L_SYS_MAX && handlers[nr] != NULL)
 		rv = handlers[nr](r);
 	else
 		rv = unknown(nr);
+	if (L.strace)
+		l_strace_leave(rv);
 	r->rax = (uint64_t)rv;
 	l_signals(r, nr);
 	rv = sk_reflect_return();
@@ -132,6 +136,7 @@ libos_main(const struct sk_exec_start *st)
 	strlcpy(L.cwd, st->cwd[0] == '/' ? st->cwd : "/", sizeof(L.cwd));
 	strlcpy(L.exe, st->exe, sizeof(L.exe));
 	fd_init(st);
+	L.strace = l_strace_wanted(L.sp_start);
 	u->reflect_stack = (uint64_t)entry_stack + sizeof(entry_stack);
 	if ((r = sk_reflect_set((void *)libos_entry)) < 0)
 		libos_fatal("cannot register the system call entry: %s", sk_errname(SK_ERR(r)));
