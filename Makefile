@@ -139,14 +139,12 @@ $(BUSYBOX): mk/busybox.sh | $(DEPS_STAMP)
 # Boot modules: init is the root task; the others are handed to it.
 run: all
 	@echo "Booting Skiff (quit QEMU with Ctrl-A X)"
-	$(QEMU_BASE) -serial mon:stdio -kernel $(BUILD)/kernel.bin \
-		-initrd "$(BUILD)/bin/init,$(BUILD)/bin/ktest"
+	$(Q)python3 tools/skiffimage.py $(BUILD)
 
 debug: all
 	@echo "QEMU is halted with its gdb stub on :1234. In another terminal:"
 	@echo "  gdb $(BUILD)/kernel.elf -ex 'target remote :1234'"
-	$(QEMU_BASE) -serial mon:stdio -s -S -kernel $(BUILD)/kernel.bin \
-		-initrd "$(BUILD)/bin/init,$(BUILD)/bin/ktest"
+	$(Q)$$(SKIFF_PRINT=1 python3 tools/skiffimage.py $(BUILD)) -s -S
 
 iso: $(BUILD)/skiff.iso
 $(BUILD)/skiff.iso: all tools/grub.cfg

@@ -9,7 +9,7 @@
 #define CHILD_STACK	(64 * 1024)
 #define ELF_STACK_TOP	0x00007fff00000000ull
 #define ELF_STACK_SIZE	(256 * 1024)
-#define MAX_GIVE	8
+#define MAX_GIVE	16
 
 struct child_start {
 	sk_child_fn fn;
@@ -56,6 +56,10 @@ sk_spawn_fn(const char *name, sk_child_fn fn, uint64_t arg,
 		struct sk_handle_info hi;
 		int64_t h;
 
+		if (give[i] == 0) {	/* "none" stays 0 */
+			cs.h[i] = 0;
+			continue;
+		}
 		if ((h = sk_handle_info(give[i], &hi)) < 0 ||
 		    (h = sk_handle_give((sk_handle_t)p, give[i], hi.rights)) < 0) {
 			sk_proc_kill((sk_handle_t)p, -1);
@@ -152,6 +156,10 @@ sk_spawn_elf(sk_handle_t vmo, uint64_t size, const char *name, uint64_t arg,
 	for (int i = 0; i < ngive; i++) {
 		struct sk_handle_info hi;
 
+		if (give[i] == 0) {	/* "none" stays 0 */
+			st.h[st.nhandles++] = 0;
+			continue;
+		}
 		if ((r = sk_handle_info(give[i], &hi)) < 0 ||
 		    (r = sk_handle_give((sk_handle_t)p, give[i], hi.rights)) < 0)
 			goto out_proc;

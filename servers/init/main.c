@@ -1,12 +1,17 @@
 /*
- * init, the root task. For now it starts every boot module handed to it as
- * a program (in boot order, with all of init's privileges and handles to
- * the I/O ports, device memory and IRQ lines), waits for them
- * to finish, reports how each ended and powers the machine off through
- * QEMU's isa-debug-exit port (or halts where there is none).
+ * init, the root task. It starts the services in the boot image
+ * (services.c) and supervises them, then runs every other boot module as
+ * a program, one after the other (native test programs get the hardware
+ * ranges and a handle to each service; Linux programs run under the
+ * library OS). When the programs are done it powers the machine off
+ * through QEMU's isa-debug-exit port (or halts where there is none).
  */
-#include "sk.h"
+#include "servers/init/init.h"
 #include "lib/common/elf.h"
+#include "abi/skiff/proto/exec.h"
+#include "abi/skiff/proto/proc.h"
+
+sk_handle_t watch_notif;
 
 int main(uint64_t arg);
 
@@ -47,6 +52,94 @@ is_native(const struct sk_boot_module *m)
 }
 
 /*
+ * Start a Linux program from memory object prog under the libos, with
+ * the descriptors fds[0..nfds) (handles of init's, given to it as fds 0,
+ * 1, 2...; none: its output goes to the kernel log) and handles to proc,
+ * vfs and pipe. proc learns about it before it runs. Returns its process
+ * handle or an error.
+ */
+/* Tell proc about a Linux process init started (before it runs). */
+static void
+proc_spawn(sk_handle_t proc, sk_handle_t p, const char *exe, const char *const argv[])
+{
+	char payload[512];
+	size_t n = 0;
+	int64_t dp = sk_handle_dup(p, SK_R_ALL);
+	struct sk_rpc m = { .label = PROC_SPAWN, .snd = payload };
+
+	for (int i = -1; i < 0 || argv[i] != NULL; i++) {
+		const char *w = i < 0 ? exe : argv[i];
+		size_t l = strlen(w) + 1;
+
+		if (n + l > sizeof(payload))
+			break;
+		memcpy(payload + n, w, l);
+		n += l;
+	}
+	m.snd_len = (uint32_t)n;
+	if (dp >= 0) {
+		m.snd_nh = 1;
+		m.snd_h[0] = (sk_handle_t)dp;
+	}
+	if (sk_rpc(proc, &m, 5ull * 1000 * 1000 * 1000) < 0)
+		sk_printf("init: proc does not know %s\n", argv[0]);
+}
+
+int64_t
+linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
+    const char *exe, const char *const argv[], const char *const envp[],
+    const char *cwd, const sk_handle_t *fds, int nfds)
+{
+	static struct sk_exec_start st;
+	sk_handle_t mine[SK_EXEC_H_COUNT];
+	struct sk_exec_args a;
+	sk_handle_t proc = service_handle(SVC_PROC, SK_SVC_BADGE(SVC_INIT));
+	int64_t p, lv;
+
+	memset(&st, 0, sizeof(st));
+	st.h[SK_EXEC_H_PROC] = service_handle(SVC_PROC, 0);
+	st.h[SK_EXEC_H_VFS] = service_handle(SVC_VFS, 0);
+	st.h[SK_EXEC_H_PIPE] = service_handle(SVC_PIPE, 0);
+	lv = sk_handle_dup(libos->vmo, SK_R_READ | SK_R_MAP | SK_R_EXEC | SK_R_DUP | SK_R_TRANSFER);
+	st.h[SK_EXEC_H_LIBOS] = lv < 0 ? 0 : (sk_handle_t)lv;
+	st.umask = 022;
+	strlcpy(st.cwd, cwd, sizeof(st.cwd));
+	strlcpy(st.exe, exe, sizeof(st.exe));
+	for (int i = 0; i < nfds; i++) {
+		st.fds[i].fd = i;
+		st.fds[i].handle = fds[i];
+	}
+	st.nfds = (uint32_t)nfds;
+	memset(&a, 0, sizeof(a));
+	a.prog = prog;
+	a.prog_size = size;
+	a.libos = libos->vmo;
+	a.libos_size = libos->size;
+	a.name = argv[0];
+	a.argv = argv;
+	a.envp = envp;
+	a.suspended = 1;
+	a.start = &st;
+	/* st's handles are rewritten with the new process's values: keep ours. */
+	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
+		mine[i] = st.h[i];
+	p = sk_exec_linux(&a);
+	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
+		if (mine[i] != 0)
+			sk_handle_close(mine[i]);
+	if (p >= 0 && proc != 0)
+		proc_spawn(proc, (sk_handle_t)p, exe, argv);
+	if (proc != 0)
+		sk_handle_close(proc);
+	if (p >= 0 && sk_exec_linux_start((sk_handle_t)p, &a) < 0) {
+		sk_proc_kill((sk_handle_t)p, -1);
+		sk_handle_close((sk_handle_t)p);
+		return SK_ERRVAL(SK_E_NOMEM, 0);
+	}
+	return p;
+}
+
+/*
  * Start a boot module: a native Skiff program (it carries the Skiff ELF
  * note) directly, anything else as a Linux program under the library OS
  * (the module named "libos"), with argv = its name and boot arguments.
@@ -61,8 +154,21 @@ start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos,
 	int64_t r;
 	int argc = 0;
 
-	if (is_native(m))
-		return sk_spawn_elf(m->vmo, m->size, m->name, 0, hw, 3, SK_PRIV_ALL);
+	if (is_native(m)) {
+		sk_handle_t give[SK_START_HANDLES];
+		int n = 0;
+		int64_t p;
+
+		for (; n < 3; n++)
+			give[n] = hw[n];
+		for (int id = SVC_UART; id < SVC_COUNT && SK_START_SVC + id - 1 < SK_START_HANDLES; id++)
+			give[n++] = service_handle((enum sk_svc_id)id, SK_SVC_BADGE(SVC_TEST));
+		p = sk_spawn_elf(m->vmo, m->size, m->name, 0, give, n, SK_PRIV_ALL);
+		for (int i = 3; i < n; i++)
+			if (give[i] != 0)
+				sk_handle_close(give[i]);
+		return p;
+	}
 	if (libos == NULL) {
 		sk_printf("init: %s is not a native program and there is no libos module\n", m->name);
 		return SK_ERRVAL(SK_E_INVAL, 0);
@@ -79,8 +185,29 @@ start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos,
 			p++;
 	}
 	argv[argc] = NULL;
-	r = sk_exec_linux(m->vmo, m->size, libos->vmo, libos->size, m->name, argv, envp, 0);
+	r = linux_start(m->vmo, m->size, libos, m->name, argv, envp, "/", NULL, 0);
 	return r;
+}
+
+/*
+ * Wait for program p to end, restarting services that die meanwhile.
+ */
+void
+wait_program(const struct sk_bootinfo *bi, sk_handle_t p)
+{
+	struct sk_proc_info info;
+	int64_t bits;
+
+	if (sk_obj_watch(p, watch_notif, WATCH_PROGRAM) < 0)
+		return;
+	for (;;) {
+		if ((bits = sk_notif_wait(watch_notif, SK_FOREVER)) < 0)
+			return;
+		services_reap(bi, (uint64_t)bits & ~WATCH_PROGRAM);
+		if ((bits & WATCH_PROGRAM) && sk_proc_info(p, &info) >= 0 &&
+		    info.state != SK_PROC_RUNNING)
+			return;
+	}
 }
 
 int
@@ -88,55 +215,57 @@ main(uint64_t arg)
 {
 	const struct sk_bootinfo *bi = (const struct sk_bootinfo *)arg;
 	const struct sk_boot_module *libos = NULL;
-	int64_t procs[SK_BOOT_MAX_MODULES];
+	int nprogs = 0;
+	int64_t n;
 
 	if (bi->magic != SK_BOOTINFO_MAGIC) {
 		sk_printf("init: bad boot information\n");
 		return 1;
 	}
 	sk_printf("init: Skiff root task, %u CPUs, %u boot modules\n", bi->ncpus, bi->nmodules);
+	if ((n = sk_notif_create()) < 0) {
+		sk_printf("init: cannot create a notification\n");
+		return 1;
+	}
+	watch_notif = (sk_handle_t)n;
 	for (uint32_t i = 0; i < bi->nmodules; i++)
 		if (strcmp(bi->modules[i].name, "libos") == 0)
 			libos = &bi->modules[i];
+	services_start(bi);
 	for (uint32_t i = 0; i < bi->nmodules; i++) {
 		const struct sk_boot_module *m = &bi->modules[i];
 		/* For now every program gets the hardware: I/O ports, MMIO, IRQs. */
 		sk_handle_t hw[3] = { bi->ioports, bi->mmio, bi->irqs };
-
-		if (libos != NULL && m == libos) {
-			procs[i] = -1;
-			continue;
-		}
-		procs[i] = start_module(m, libos, hw);
-		/*
-		 * A Linux program started at boot runs to its end before the
-		 * next module starts, so that (for now) boot-time commands and
-		 * the test suite do not run into each other.
-		 */
-		if (procs[i] >= 0 && !is_native(m)) {
-			struct sk_proc_info info;
-
-			sk_proc_wait((sk_handle_t)procs[i], SK_FOREVER, &info);
-		}
-		if (procs[i] < 0)
-			sk_printf("init: cannot start %s: %s (argument %d)\n", m->name,
-			    sk_errname(SK_ERR(procs[i])), SK_ERRARG(procs[i]));
-		else
-			sk_printf("init: started %s\n", m->name);
-	}
-	for (uint32_t i = 0; i < bi->nmodules; i++) {
 		struct sk_proc_info info;
+		int64_t p;
 
-		if (procs[i] < 0)
+		if (m == libos || is_service_module(bi, m))
 			continue;
-		if (sk_proc_wait((sk_handle_t)procs[i], SK_FOREVER, &info) < 0)
+		nprogs++;
+		if ((p = start_module(m, libos, hw)) < 0) {
+			sk_printf("init: cannot start %s: %s (argument %d)\n", m->name,
+			    sk_errname(SK_ERR(p)), SK_ERRARG(p));
 			continue;
-		sk_printf("init: %s %s with status %ld\n", bi->modules[i].name,
-		    state_name(info.state), (long)info.exit_code);
-		sk_handle_close((sk_handle_t)procs[i]);
+		}
+		sk_printf("init: started %s\n", m->name);
+		wait_program(bi, (sk_handle_t)p);
+		if (sk_proc_info((sk_handle_t)p, &info) >= 0)
+			sk_printf("init: %s %s with status %ld\n", m->name,
+			    state_name(info.state), (long)info.exit_code);
+		sk_handle_close((sk_handle_t)p);
 	}
-	if (bi->nmodules == 0)
-		sk_printf("init: nothing to run (no boot modules)\n");
+	if (nprogs == 0) {
+		console_session(bi, libos);
+		if (exec_mode(bi))
+			power_off(bi);
+		sk_printf("init: supervising the services\n");
+		for (;;) {
+			int64_t bits = sk_notif_wait(watch_notif, SK_FOREVER);
+
+			if (bits > 0)
+				services_reap(bi, (uint64_t)bits);
+		}
+	}
 	power_off(bi);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #define KTEST_H
 
 #include "sk.h"
+#include "abi/skiff/proto/svc.h"
 
 /*
  * Every test gets, in given[], the hardware handles init handed to ktest
@@ -18,6 +19,15 @@
 #define KT_MMIO		1
 #define KT_IRQS		2
 #define KT_NHW		3
+
+/*
+ * After them come handles to the running services (abi/skiff/proto/svc.h),
+ * badged SVC_TEST. KT_SVC(given, id) is the one for service id, or 0 when
+ * that service is not in the boot image.
+ */
+#define KT_SVC(given, id) \
+	((given) != NULL && SK_START_SVC + (id) - 1 < SK_START_HANDLES ? \
+	(given)[SK_START_SVC + (id) - 1] : 0)
 
 /* given[i], or FAIL with the reason. */
 #define KT_HW(given, i) ({ \

@@ -39,7 +39,8 @@ ktest_skip(const struct ktest *t, const char *fmt, ...)
 /* Run t in a process of its own: 0 passed, 1 failed, 2 skipped. */
 
 /* The hardware handles init gave us (0 where it gave none); see ktest.h. */
-static sk_handle_t hw[KT_NHW];
+static sk_handle_t hw[SK_START_HANDLES];
+static int nhw;
 
 static int
 run_one(const struct ktest *t)
@@ -49,7 +50,7 @@ run_one(const struct ktest *t)
 	int64_t p, r;
 
 	strlcpy(pname, t->name, sizeof(pname));	/* process names are short */
-	p = sk_spawn_fn(pname, (sk_child_fn)t->fn, (uint64_t)t, hw, hw[0] != 0 ? KT_NHW : 0,
+	p = sk_spawn_fn(pname, (sk_child_fn)t->fn, (uint64_t)t, hw, nhw,
 	    SK_PRIV_ALL);
 	if (p < 0) {
 		sk_printf("KTEST FAIL %s: cannot start the test process: %s\n", t->name,
@@ -127,10 +128,11 @@ main(uint64_t arg)
 	int failed = 0, skipped = 0, n = 0, r;
 
 	sk_printf("ktest: starting\n");
-	if (st != NULL && st->nhandles >= KT_NHW)
-		for (int i = 0; i < KT_NHW; i++)
+	if (st != NULL && st->nhandles >= KT_NHW && st->nhandles <= SK_START_HANDLES) {
+		nhw = (int)st->nhandles;
+		for (int i = 0; i < nhw; i++)
 			hw[i] = st->h[i];
-	else
+	} else
 		sk_printf("ktest: no hardware handles given; the I/O, MMIO and IRQ tests will fail\n");
 	/*
 	 * Warm up: one spawn and wait grows this process's handle table and
