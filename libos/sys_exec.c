@@ -72,6 +72,7 @@ static int64_t
 open_exec(const char *path, sk_handle_t *vmo, uint64_t *size, char *head, size_t hn)
 {
 	struct sk_rpc m = { .label = VFS_ACCESS };
+	char canon[L_PATH_MAX];
 	int64_t e;
 	sk_handle_t h;
 
@@ -85,6 +86,8 @@ open_exec(const char *path, sk_handle_t *vmo, uint64_t *size, char *head, size_t
 	m.w[0] = IO_O_RDONLY;
 	m.snd = path;
 	m.snd_len = (uint32_t)strlen(path) + 1;
+	m.rcv = canon;		/* the reply carries the canonical path */
+	m.rcv_max = sizeof(canon);
 	if ((e = vfs_call(&m)) < 0)
 		return e;
 	if (m.rcv_nh != 1)

@@ -19,7 +19,9 @@ static const char *const envp[] = {
 static int64_t
 vfs_open(sk_handle_t vfs, const char *path, uint32_t flags, uint32_t *type)
 {
-	struct sk_rpc m = { .label = VFS_OPEN, .snd = path };
+	static char canon[FS_PATH_MAX];	/* the reply carries the canonical path */
+	struct sk_rpc m = { .label = VFS_OPEN, .snd = path, .rcv = canon,
+	    .rcv_max = sizeof(canon) };
 	int64_t r;
 
 	m.w[0] = flags;
