@@ -299,6 +299,9 @@ fsc_fifo_open(void *ctx, uint64_t dev, uint64_t ino, uint32_t flags, uint64_t *h
 void
 fsclient_init(struct vfs_fsops *ops, struct fsclient *c)
 {
+	/* Touch the buffers now: see prefault() in main.c. */
+	memset(scratch, 0, sizeof(scratch));
+	memset(two, 0, sizeof(two));
 	ops->ctx = c;
 	ops->known = fsc_known;
 	ops->root = fsc_root;
