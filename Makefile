@@ -52,7 +52,7 @@ BUSYBOX	= $(CACHE)/busybox/busybox
 DEPS_STAMP = $(CACHE)/.deps-ok
 
 .PHONY: all run test iso debug bench clean check-host deps compile_commands.json
-all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(BUSYBOX)
+all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(BUSYBOX)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): mk/deps.sh
@@ -123,6 +123,17 @@ $(BUILD)/bin/kbench: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/bench/*.c)) 
 	@mkdir -p $(dir $@)
 	@echo "  LD     $@"
 	$(Q)$(CC) $(ULDFLAGS) -o $@ $^
+
+# Commands for the shell (cmd/NAME): Linux programs built with Debian's
+# musl-gcc, which may also use native IPC through libsk's inline calls.
+CMDS	= $(notdir $(wildcard cmd/*))
+CMD_BIN	= $(addprefix $(BUILD)/cmd/,$(CMDS))
+MUSL_CFLAGS = -std=gnu11 -static -O2 -Wall -Wextra -Wno-unused-parameter -I. -Ilib/sk/include
+
+$(BUILD)/cmd/%: cmd/%/*.c lib/sk/rpc.c $(wildcard abi/skiff/*.h abi/skiff/proto/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSL   $@"
+	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $(wildcard cmd/$*/*.c) lib/sk/rpc.c
 
 # The library OS sits at SK_LIBOS_BASE (abi/skiff/proto/exec.h) in every
 # Linux process.
