@@ -45,6 +45,8 @@ SERVERS	= $(notdir $(wildcard servers/*))
 DRIVERS	= $(notdir $(wildcard drivers/*))
 PROGS	= ktest kbench libos $(SERVERS) $(DRIVERS)
 PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
+CMDS	= $(notdir $(wildcard cmd/*))
+CMD_BIN	= $(addprefix $(BUILD)/cmd/,$(CMDS))
 LIBFS_SRC = $(wildcard lib/fs/*.c)
 LIBFS_OBJ = $(patsubst %.c,$(BUILD)/u/%.o,$(LIBFS_SRC))
 BUSYBOX	= $(CACHE)/busybox/busybox
@@ -126,11 +128,9 @@ $(BUILD)/bin/kbench: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/bench/*.c)) 
 
 # Commands for the shell (cmd/NAME): Linux programs built with Debian's
 # musl-gcc, which may also use native IPC through libsk's inline calls.
-CMDS	= $(notdir $(wildcard cmd/*))
-CMD_BIN	= $(addprefix $(BUILD)/cmd/,$(CMDS))
 MUSL_CFLAGS = -std=gnu11 -static -O2 -Wall -Wextra -Wno-unused-parameter -I. -Ilib/sk/include
 
-$(BUILD)/cmd/%: cmd/%/*.c lib/sk/rpc.c $(wildcard abi/skiff/*.h abi/skiff/proto/*.h) | $(DEPS_STAMP)
+$(BUILD)/cmd/%: $(wildcard cmd/*/*.c) lib/sk/rpc.c $(wildcard abi/skiff/*.h abi/skiff/proto/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  MUSL   $@"
 	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $(wildcard cmd/$*/*.c) lib/sk/rpc.c
