@@ -45,6 +45,8 @@ SERVERS	= $(notdir $(wildcard servers/*))
 DRIVERS	= $(notdir $(wildcard drivers/*))
 PROGS	= ktest kbench libos $(SERVERS) $(DRIVERS)
 PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
+CMDS	= $(notdir $(wildcard cmd/*))
+CMD_BIN	= $(addprefix $(BUILD)/cmd/,$(CMDS))
 LIBFS_SRC = $(wildcard lib/fs/*.c)
 LIBFS_OBJ = $(patsubst %.c,$(BUILD)/u/%.o,$(LIBFS_SRC))
 BUSYBOX	= $(CACHE)/busybox/busybox
@@ -52,7 +54,7 @@ BUSYBOX	= $(CACHE)/busybox/busybox
 DEPS_STAMP = $(CACHE)/.deps-ok
 
 .PHONY: all run test iso debug bench clean check-host deps compile_commands.json
-all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(BUSYBOX)
+all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(BUSYBOX)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): mk/deps.sh
@@ -123,6 +125,15 @@ $(BUILD)/bin/kbench: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/bench/*.c)) 
 	@mkdir -p $(dir $@)
 	@echo "  LD     $@"
 	$(Q)$(CC) $(ULDFLAGS) -o $@ $^
+
+# Commands for the shell (cmd/NAME): Linux programs built with Debian's
+# musl-gcc, which may also use native IPC through libsk's inline calls.
+MUSL_CFLAGS = -std=gnu11 -static -O2 -Wall -Wextra -Wno-unused-parameter -I. -Ilib/sk/include
+
+$(BUILD)/cmd/%: $(wildcard cmd/*/*.c) lib/sk/rpc.c $(wildcard abi/skiff/*.h abi/skiff/proto/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSL   $@"
+	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $(wildcard cmd/$*/*.c) lib/sk/rpc.c
 
 # The library OS sits at SK_LIBOS_BASE (abi/skiff/proto/exec.h) in every
 # Linux process.

@@ -16,6 +16,7 @@
 #include "abi/skiff/proto/vfs.h"
 #include "abi/skiff/proto/proc.h"
 #include "abi/skiff/proto/pipe.h"
+#include "abi/skiff/proto/svc.h"
 
 typedef int64_t (*l_handler)(struct sk_regs *r);
 
@@ -172,7 +173,7 @@ int64_t l_sleep_until(uint64_t deadline);
 	X(setregid) X(setresuid) X(setresgid) X(getresuid) X(getresgid) \
 	X(getgroups) X(setgroups) X(futex) X(rt_sigaction) X(rt_sigprocmask) \
 	X(rt_sigpending) X(sigaltstack) X(rt_sigreturn) X(rt_sigsuspend) \
-	X(pause) X(nanosleep) X(clock_nanosleep) X(alarm) X(setitimer)
+	X(pause) X(nanosleep) X(clock_nanosleep) X(alarm) X(setitimer) X(reboot)
 #define L_OTHER_SYSCALLS(X) \
 	X(brk) X(mmap) X(munmap) X(mprotect) X(madvise) X(mremap) \
 	X(exit) X(exit_group) X(arch_prctl) X(set_tid_address) \

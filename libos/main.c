@@ -81,6 +81,8 @@ libos_entry(struct sk_regs *r)
 		l_strace_enter(r, nr);
 	if (nr < L_SYS_MAX && handlers[nr] != NULL)
 		rv = handlers[nr](r);
+	else if (nr == SK_LINUX_SYS_HANDLE)
+		rv = r->rdi < SK_EXEC_H_COUNT && L.h[r->rdi] != 0 ? (int64_t)L.h[r->rdi] : -L_ENOENT;
 	else
 		rv = unknown(nr);
 	if (L.strace)

@@ -319,3 +319,42 @@ L_HANDLER(setgroups)
 		return -L_EPERM;
 	return io_call(proc_h(), &m) < 0 ? -L_EPERM : 0;
 }
+
+#define REBOOT_MAGIC1		0xfee1deadu
+#define REBOOT_CMD_RESTART	0x01234567u
+#define REBOOT_CMD_HALT		0xcdef0123u
+#define REBOOT_CMD_POWER_OFF	0x4321fedcu
+#define REBOOT_CMD_CAD_ON	0x89abcdefu
+#define REBOOT_CMD_CAD_OFF	0x00000000u
+
+/* reboot(2): init shuts the system down (SVC_POWEROFF); root only. */
+L_HANDLER(reboot)
+{
+	uint32_t m2 = (uint32_t)l_arg(r, 1), cmd = (uint32_t)l_arg(r, 2);
+	struct sk_rpc m = { .label = SVC_POWEROFF };
+
+	if ((uint32_t)l_arg(r, 0) != REBOOT_MAGIC1 || (m2 != 672274793u && m2 != 85072278u &&
+	    m2 != 369367448u && m2 != 537993216u))
+		return -L_EINVAL;
+	if (my_info()->euid != 0)
+		return -L_EPERM;
+	switch (cmd) {
+	case REBOOT_CMD_CAD_ON:
+	case REBOOT_CMD_CAD_OFF:
+		return 0;
+	case REBOOT_CMD_RESTART:
+		m.w[0] = SVC_HOW_REBOOT;
+		break;
+	case REBOOT_CMD_HALT:
+		m.w[0] = SVC_HOW_HALT;
+		break;
+	case REBOOT_CMD_POWER_OFF:
+		m.w[0] = SVC_HOW_POWEROFF;
+		break;
+	default:
+		return -L_EINVAL;
+	}
+	if (L.h[SK_EXEC_H_INIT] == 0)
+		return -L_EPERM;
+	return io_call(L.h[SK_EXEC_H_INIT], &m);
+}

@@ -37,5 +37,11 @@ int64_t linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module
 void wait_program(const struct sk_bootinfo *bi, sk_handle_t p);
 int console_session(const struct sk_bootinfo *bi, const struct sk_boot_module *libos);
 int exec_mode(const struct sk_bootinfo *bi);
+void shutdown(const struct sk_bootinfo *bi, int how) __attribute__((noreturn));
+const char *service_name(const struct service *s);
+sk_handle_t svc_serve(const struct sk_bootinfo *bi);
+void svc_lock(void);
+void svc_unlock(void);
+extern sk_handle_t init_ep;	/* the svc endpoint */
 
 #endif
