@@ -16,6 +16,7 @@
 #include "abi/skiff/proto/vfs.h"
 #include "abi/skiff/proto/proc.h"
 #include "abi/skiff/proto/pipe.h"
+#include "abi/skiff/proto/svc.h"
 
 typedef int64_t (*l_handler)(struct sk_regs *r);
 
@@ -56,6 +57,11 @@ struct l_fd {
 #define L_NOTE_IO	(1ull << 2)
 #define L_NOTE_VFORK	(1ull << 3)
 
+/* A signal action, as rt_sigaction gives it. */
+struct sk_sigact {
+	uint64_t handler, flags, restorer, mask;
+};
+
 /*
  * Process state the libos keeps. It is reached through the thread's UTCB
  * (user_data) and not as a plain global, because a vfork child shares
@@ -69,6 +75,14 @@ struct libos_state {
 	uint32_t umask;
 	int32_t pid;			/* from proc, 0 until attached */
 	uint64_t notes;			/* event bits taken but not yet handled */
+	uint64_t main_tid;		/* kernel id of the first thread */
+	int ids_valid;			/* the cached user and group ids are current */
+	struct sk_sigact sa[64];
+	uint64_t sig_blocked;
+	uint64_t alt_sp, alt_size;
+	uint32_t alt_flags;
+	char comm[16];			/* prctl(PR_SET_NAME) */
+	int strace;			/* SKIFF_STRACE=1 */
 	struct l_fd fds[L_MAXFD];
 	char cwd[L_PATH_MAX];		/* canonical, always starts with '/' */
 	char exe[L_PATH_MAX];
@@ -116,6 +130,29 @@ int64_t l_path(int64_t dirfd, uint64_t upath, char *out, int empty_ok);
 int64_t l_copyin_str(char *dst, uint64_t src, uint64_t max);
 int64_t vfs_call(struct sk_rpc *m);
 
+/* main.c, sys_pid.c, thread.c: life of the process and its threads. */
+void l_attach(void);
+void l_exit(uint32_t status) __attribute__((noreturn));
+void l_thread_register(uint64_t tid, uint64_t clear_tid, sk_handle_t th);
+void l_threads_reset(void);
+int l_thread_exit(void);
+void l_threads_exit(void);
+int64_t l_futex_wake(uint64_t addr, int n);
+
+/* strace.c */
+void l_strace_enter(const struct sk_regs *r, uint64_t nr);
+void l_strace_leave(int64_t rv);
+int l_strace_wanted(uint64_t sp);
+
+/* signal.c */
+uint64_t l_sig_ignored(void);
+uint64_t l_sig_blocked(void);
+void l_sig_report(void);
+void l_sig_exec_init(uint64_t ignored, uint64_t blocked);
+int l_deliver(struct sk_regs *r, uint64_t nr, uint64_t blocked, uint64_t frame_mask);
+void l_signals(struct sk_regs *r, uint64_t nr);
+int64_t l_sleep_until(uint64_t deadline);
+
 /* Handlers, one group per file (sys_*.c). */
 #define L_HANDLER(name) int64_t l_sys_##name(struct sk_regs *r)
 #define L_FILE_SYSCALLS(X) \
@@ -129,15 +166,25 @@ int64_t vfs_call(struct sk_rpc *m);
 	X(utimensat) X(truncate) X(ftruncate) X(fsync) X(chdir) X(fchdir) \
 	X(getcwd) X(umask) X(statfs) X(fstatfs) X(mknod) X(mknodat) X(poll) \
 	X(ppoll) X(select) X(pselect6) X(sendfile)
+#define L_PROC_SYSCALLS(X) \
+	X(clone) X(fork) X(vfork) X(execve) X(execveat) X(wait4) X(kill) \
+	X(tgkill) X(tkill) X(getpgrp) X(getpgid) X(setpgid) X(setsid) X(getsid) \
+	X(geteuid) X(getgid) X(getegid) X(setuid) X(setgid) X(setreuid) \
+	X(setregid) X(setresuid) X(setresgid) X(getresuid) X(getresgid) \
+	X(getgroups) X(setgroups) X(futex) X(rt_sigaction) X(rt_sigprocmask) \
+	X(rt_sigpending) X(sigaltstack) X(rt_sigreturn) X(rt_sigsuspend) \
+	X(pause) X(nanosleep) X(clock_nanosleep) X(alarm) X(setitimer) X(reboot)
 #define L_OTHER_SYSCALLS(X) \
-	X(brk) X(mmap) X(munmap) X(mprotect) X(madvise) \
+	X(brk) X(mmap) X(munmap) X(mprotect) X(madvise) X(mremap) \
 	X(exit) X(exit_group) X(arch_prctl) X(set_tid_address) \
 	X(set_robust_list) X(getpid) X(gettid) X(getppid) X(getuid) X(uname) \
 	X(prlimit64) X(getrandom) X(clock_gettime) X(gettimeofday) X(time) \
-	X(sched_yield)
+	X(sched_yield) X(getrlimit) X(setrlimit) X(sysinfo) X(times) X(getrusage) \
+	X(sched_getaffinity) X(prctl) X(sync) X(clock_getres)
 #define L_DECL(name) L_HANDLER(name);
 L_FILE_SYSCALLS(L_DECL)
 L_OTHER_SYSCALLS(L_DECL)
+L_PROC_SYSCALLS(L_DECL)
 #undef L_DECL
 
 #endif

@@ -82,7 +82,8 @@
 	X(set_robust_list, 273) X(utimensat, 280) X(dup3, 292) X(pipe2, 293) \
 	X(prlimit64, 302) X(renameat2, 316) X(getrandom, 318) X(statx, 332) \
 	X(rseq, 334) X(clone3, 435) X(faccessat2, 439) X(mknodat, 259) \
-	X(fdatasync, 75) X(wait4_unused, 511)
+	X(fdatasync, 75) X(pause, 34) X(execveat, 322) X(tkill, 200) \
+	X(reboot, 169)
 
 enum {
 #define LINUX_NR(name, nr) L_SYS_##name = nr,

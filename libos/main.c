@@ -21,10 +21,9 @@ static const l_handler handlers[L_SYS_MAX] = {
 #define H(name) [L_SYS_##name] = l_sys_##name,
 	L_FILE_SYSCALLS(H)
 	L_OTHER_SYSCALLS(H)
+	L_PROC_SYSCALLS(H)
 #undef H
-	[L_SYS_getgid] = l_sys_getuid,
-	[L_SYS_geteuid] = l_sys_getuid,
-	[L_SYS_getegid] = l_sys_getuid,
+	[L_SYS_fdatasync] = l_sys_fsync,
 };
 
 static const char *
@@ -78,11 +77,18 @@ libos_entry(struct sk_regs *r)
 	uint64_t nr = r->rax;
 	int64_t rv;
 
+	if (L.strace)
+		l_strace_enter(r, nr);
 	if (nr < L_SYS_MAX && handlers[nr] != NULL)
 		rv = handlers[nr](r);
+	else if (nr == SK_LINUX_SYS_HANDLE)
+		rv = r->rdi < SK_EXEC_H_COUNT && L.h[r->rdi] != 0 ? (int64_t)L.h[r->rdi] : -L_ENOENT;
 	else
 		rv = unknown(nr);
+	if (L.strace)
+		l_strace_leave(rv);
 	r->rax = (uint64_t)rv;
+	l_signals(r, nr);
 	rv = sk_reflect_return();
 	libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));
 }
@@ -91,8 +97,8 @@ libos_entry(struct sk_regs *r)
  * Attach to proc: hand it a copy of the event notification, learn the
  * Linux pid. Without proc (early boot tests) the pid is the kernel's id.
  */
-static void
-attach(void)
+void
+l_attach(void)
 {
 	struct sk_rpc m = { .label = PROC_ATTACH };
 	struct sk_proc_info pi;
@@ -132,9 +138,14 @@ libos_main(const struct sk_exec_start *st)
 	strlcpy(L.cwd, st->cwd[0] == '/' ? st->cwd : "/", sizeof(L.cwd));
 	strlcpy(L.exe, st->exe, sizeof(L.exe));
 	fd_init(st);
+	L.strace = l_strace_wanted(L.sp_start);
 	u->reflect_stack = (uint64_t)entry_stack + sizeof(entry_stack);
 	if ((r = sk_reflect_set((void *)libos_entry)) < 0)
 		libos_fatal("cannot register the system call entry: %s", sk_errname(SK_ERR(r)));
-	attach();
+	L.main_tid = u->tid;
+	l_sig_exec_init(st->sig_ignored, st->sig_blocked);
+	l_attach();
+	if (st->sig_ignored != 0 || L.sig_blocked != 0)
+		l_sig_report();
 	libos_jump(L.entry, L.sp_start);
 }

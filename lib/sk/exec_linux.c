@@ -80,6 +80,71 @@ load_image(sk_handle_t as, const char *img, const struct elf_info *ei, uint64_t 
 	return 0;
 }
 
+/*
+ * Whether every segment can be mapped straight from the file's memory
+ * object: file offset and address agree modulo the page size and no two
+ * segments share a page.
+ */
+static int
+mappable(const struct elf_info *ei)
+{
+	uint64_t prev_end = 0;
+
+	for (int i = 0; i < ei->nsegs; i++) {
+		const struct elf_segment *s = &ei->segs[i];
+
+		if ((s->vaddr & (PAGE - 1)) != (s->offset & (PAGE - 1)))
+			return 0;
+		if (PG_DOWN(s->vaddr) < prev_end)
+			return 0;
+		prev_end = PG_UP(s->vaddr + s->memsz);
+	}
+	return 1;
+}
+
+/*
+ * Map the segments of the ELF in memory object vmo privately
+ * (copy-on-write) into as: no copy of the program is made; pages are
+ * shared with the file until written. The end of the last file page of a
+ * segment with a .bss is cleared, the rest of the .bss is fresh memory.
+ */
+static int64_t
+map_image(sk_handle_t as, sk_handle_t vmo, const struct elf_info *ei, uint64_t *end)
+{
+	static const char zeros[PAGE];
+	int64_t r;
+
+	*end = 0;
+	for (int i = 0; i < ei->nsegs; i++) {
+		const struct elf_segment *s = &ei->segs[i];
+		uint64_t start = PG_DOWN(s->vaddr), fend = s->vaddr + s->filesz;
+		uint64_t mend = PG_UP(s->vaddr + s->memsz), fpend = PG_UP(fend);
+		uint32_t prot = seg_prot(s->flags);
+		int tail = s->memsz > s->filesz && (fend & (PAGE - 1)) != 0;
+
+		if (fpend > mend)
+			fpend = mend;
+		if (s->filesz > 0 && (r = sk_as_map(as, start, fpend - start, vmo,
+		    PG_DOWN(s->offset), (tail ? prot | SK_PROT_WRITE : prot) | SK_MAP_FIXED)) < 0)
+			return r;
+		if (s->filesz == 0)
+			fpend = start;
+		if (tail) {
+			if ((r = sk_as_write(as, fend, zeros, fpend - fend)) < 0)
+				return r;
+			if (!(prot & SK_PROT_WRITE) &&
+			    (r = sk_as_protect(as, PG_DOWN(fend), PAGE, prot)) < 0)
+				return r;
+		}
+		if (mend > fpend && (r = sk_as_map(as, fpend, mend - fpend, 0, 0,
+		    prot | SK_MAP_FIXED)) < 0)
+			return r;
+		if (mend > *end)
+			*end = mend;
+	}
+	return 0;
+}
+
 /* Map a memory object of size bytes read-only here and parse it as ELF. */
 static int64_t
 open_image(sk_handle_t vmo, uint64_t size, uint64_t top, struct elf_info *ei,
@@ -268,8 +333,13 @@ sk_exec_linux(struct sk_exec_args *a)
 		r = as;
 		goto out;
 	}
-	if ((r = load_image((sk_handle_t)as, pimg, &pe, &brk)) < 0 ||
-	    (r = load_image((sk_handle_t)as, limg, &le, &lend)) < 0)
+	r = mappable(&pe) ? map_image((sk_handle_t)as, a->prog, &pe, &brk) :
+	    load_image((sk_handle_t)as, pimg, &pe, &brk);
+	if (r < 0)
+		goto out;
+	r = mappable(&le) ? map_image((sk_handle_t)as, a->libos, &le, &lend) :
+	    load_image((sk_handle_t)as, limg, &le, &lend);
+	if (r < 0)
 		goto out;
 	if ((r = sk_as_map((sk_handle_t)as, SK_LINUX_STACK_TOP - SK_LINUX_STACK_SIZE,
 	    SK_LINUX_STACK_SIZE, 0, 0, SK_PROT_READ | SK_PROT_WRITE | SK_MAP_FIXED)) < 0)

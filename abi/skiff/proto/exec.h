@@ -32,8 +32,17 @@ enum sk_exec_role {
 	SK_EXEC_H_PIPE,		/* pipe (pipe.h), unbadged */
 	SK_EXEC_H_LIBOS,	/* the libos image (a memory object), for exec */
 	SK_EXEC_H_EVENTS,	/* its event notification (proc.h PROC_ATTACH) */
+	SK_EXEC_H_INIT,		/* init's svc endpoint (svc.h), unbadged */
 	SK_EXEC_H_COUNT = 8
 };
+
+/*
+ * A Linux system call number no Linux kernel uses, answered by the libos:
+ * skiff_handle(role) returns the handle the process holds for an
+ * sk_exec_role, so that a program (a tool like svc) can talk to a server
+ * with native IPC. Returns -ENOENT for a role it does not hold.
+ */
+#define SK_LINUX_SYS_HANDLE	1000
 
 #define SK_EXEC_MAXFD	256	/* descriptors carried across exec */
 #define SK_EXEC_PATH	4096
