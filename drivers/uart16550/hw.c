@@ -173,7 +173,7 @@ hw_start_irq_thread(sk_handle_t irq, sk_handle_t notif)
 	irq_handle = irq;
 	irq_notif = notif;
 	return sk_thread_create(SK_H_SELF_PROC, (void *)irq_thread,
-	    (uint64_t)&irq_stack[2048] - 8, 0, 0, SK_PRIO_DEFAULT + 1);
+	    (uint64_t)&irq_stack[2048] - 8, 0, 0, SK_PRIO_DEFAULT);
 }
 
 int

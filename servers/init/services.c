@@ -87,11 +87,12 @@ extra_handle(const struct sk_bootinfo *bi, enum extra x)
 	int64_t h = 0;
 
 	switch (x) {
+	/* The root ranges carry every right but SK_R_PHYS; so do their parts. */
 	case X_COM1_PORTS:
-		h = sk_range_split(bi->ioports, 0x3f8, 8, SK_R_ALL);
+		h = sk_range_split(bi->ioports, 0x3f8, 8, SK_R_ALL & ~SK_R_PHYS);
 		break;
 	case X_COM1_IRQ:
-		h = sk_range_split(bi->irqs, 4, 1, SK_R_ALL);
+		h = sk_range_split(bi->irqs, 4, 1, SK_R_ALL & ~SK_R_PHYS);
 		break;
 	case X_INITRD:
 		if ((m = find_initrd(bi)) != NULL)

@@ -131,8 +131,9 @@ op_write(struct req *r, struct topen *o)
 }
 
 /*
- * IO_POLL: the events ready now; with none of those wanted ready and a
- * notification given, keep it (one per open object and process).
+ * IO_POLL: the wanted events ready now (and POLLERR, POLLHUP); with none
+ * ready and a notification given, keep it (one per open object and
+ * process, replacing an older one).
  */
 static int64_t
 op_poll(struct req *r, uint32_t idx)
@@ -144,7 +145,8 @@ op_poll(struct req *r, uint32_t idx)
 
 	if (events >> 32 != 0)
 		return SK_ERRVAL(SK_E_INVAL, 1);
-	if ((ready & (events | IO_POLLERR | IO_POLLHUP)) || r->h == 0)
+	ready &= (uint32_t)events | IO_POLLERR | IO_POLLHUP;
+	if (ready != 0 || r->h == 0)
 		return ready;
 	if (bits == 0 || bits >> 63 != 0)
 		return SK_ERRVAL(SK_E_INVAL, 2);

@@ -201,7 +201,7 @@ KTEST(tty_input_bounded)
 		if (last == '\n')
 			break;
 	}
-	if (total < 2001 || total > 4095 || last != '\n')
+	if (total < 2001 || total > 4096 || last != '\n')
 		FAIL("read %ld bytes ending in 0x%x after 6000 typed and a newline",
 		    (long)total, (unsigned)(uint8_t)last);
 	in_done(&t);
