@@ -195,7 +195,7 @@ dispatch(struct req *r)
 		pump_output();
 		return 0;
 	}
-	if ((b & ~0xffffffffull) == OBJ_BADGE_BASE) {
+	if (OBJ_BADGE_HIGH(b) == tty.obj_base) {
 		uint32_t idx = (uint32_t)(b & 0xffff);
 
 		if (idx >= NOPEN || !opens[idx].used || opens[idx].gen != (uint16_t)(b >> 16))
@@ -211,6 +211,8 @@ dispatch(struct req *r)
 	}
 	if (r->label == SK_LABEL_CLOSED)
 		return 0;
+	if ((b & 0xffffff0000000000ull) == OBJ_BADGE_BASE)
+		return SK_ERRVAL(SK_E_BADF, 0);	/* from a tty before a restart */
 	if (r->label == TTY_OPEN)
 		return op_open(r);
 	return SK_ERRVAL(SK_E_NOSYS, 0);
@@ -280,6 +282,7 @@ main(uint64_t arg)
 		return 1;
 	}
 	prefault();
+	tty.obj_base = OBJ_BADGE_BASE | (((uint64_t)sk_clock() >> 10) & 0xff) << 32;
 	tty.ep = st->h[0];
 	tty.uart = st->nhandles > 1 ? st->h[1] : 0;
 	tty.proc = st->nhandles > 2 ? st->h[2] : 0;

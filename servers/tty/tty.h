@@ -22,9 +22,16 @@
 #define NOPEN		128	/* open objects */
 #define NWAITERS	256	/* armed IO_POLL notifications */
 
-/* Badges: open objects, and the helper thread's own handle. */
+/*
+ * Badges: open objects, and the helper thread's own handle. An open
+ * object's badge is "tty", an epoch, a generation and its index. The
+ * epoch (from the clock at start) keeps a restarted tty, which starts on
+ * the same endpoint with empty tables, from taking handles minted by the
+ * one before for its own new open objects.
+ */
 #define OBJ_BADGE_BASE	0x7474790000000000ull	/* "tty" */
-#define OBJ_BADGE(i, gen) (OBJ_BADGE_BASE | ((uint64_t)(gen) << 16) | (uint64_t)(i))
+#define OBJ_BADGE_HIGH(b) ((b) & ~0xffffffffull)	/* base and epoch */
+#define OBJ_BADGE(i, gen) (tty.obj_base | ((uint64_t)(gen) << 16) | (uint64_t)(i))
 #define WAKE_BADGE	0x7474780000000001ull
 
 #define TTY_WAKE	0x6ff	/* internal: w0 = notification bits that came */
@@ -64,6 +71,7 @@ struct tty {
 	int32_t pgrp;		/* the foreground process group (0: none) */
 	uint64_t leader_pid;	/* kernel id of the process that did TIOCSCTTY */
 
+	uint64_t obj_base;	/* OBJ_BADGE_BASE | epoch << 32 */
 	sk_handle_t ep;		/* our endpoint */
 	sk_handle_t uart;	/* the driver, or 0 */
 	sk_handle_t proc;	/* proc, or 0 */
