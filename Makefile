@@ -45,6 +45,8 @@ SERVERS	= $(notdir $(wildcard servers/*))
 DRIVERS	= $(notdir $(wildcard drivers/*))
 PROGS	= ktest kbench libos $(SERVERS) $(DRIVERS)
 PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
+CMDS	= $(notdir $(wildcard cmd/*))
+CMD_BIN	= $(addprefix $(BUILD)/cmd/,$(CMDS))
 LIBFS_SRC = $(wildcard lib/fs/*.c)
 LIBFS_OBJ = $(patsubst %.c,$(BUILD)/u/%.o,$(LIBFS_SRC))
 BUSYBOX	= $(CACHE)/busybox/busybox
@@ -52,7 +54,7 @@ BUSYBOX	= $(CACHE)/busybox/busybox
 DEPS_STAMP = $(CACHE)/.deps-ok
 
 .PHONY: all run test iso debug bench clean check-host deps compile_commands.json
-all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(BUSYBOX)
+all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(BUSYBOX)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): mk/deps.sh
@@ -124,6 +126,15 @@ $(BUILD)/bin/kbench: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/bench/*.c)) 
 	@echo "  LD     $@"
 	$(Q)$(CC) $(ULDFLAGS) -o $@ $^
 
+# Commands for the shell (cmd/NAME): Linux programs built with Debian's
+# musl-gcc, which may also use native IPC through libsk's inline calls.
+MUSL_CFLAGS = -std=gnu11 -static -O2 -Wall -Wextra -Wno-unused-parameter -I. -Ilib/sk/include
+
+$(BUILD)/cmd/%: $(wildcard cmd/*/*.c) lib/sk/rpc.c $(wildcard abi/skiff/*.h abi/skiff/proto/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSL   $@"
+	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $(wildcard cmd/$*/*.c) lib/sk/rpc.c
+
 # The library OS sits at SK_LIBOS_BASE (abi/skiff/proto/exec.h) in every
 # Linux process.
 $(BUILD)/bin/libos: $(patsubst %,$(BUILD)/u/%.o,$(basename $(wildcard libos/*.c libos/*.S))) $(BUILD)/libsk.a
@@ -139,14 +150,12 @@ $(BUSYBOX): mk/busybox.sh | $(DEPS_STAMP)
 # Boot modules: init is the root task; the others are handed to it.
 run: all
 	@echo "Booting Skiff (quit QEMU with Ctrl-A X)"
-	$(QEMU_BASE) -serial mon:stdio -kernel $(BUILD)/kernel.bin \
-		-initrd "$(BUILD)/bin/init,$(BUILD)/bin/ktest"
+	$(Q)python3 tools/skiffimage.py $(BUILD)
 
 debug: all
 	@echo "QEMU is halted with its gdb stub on :1234. In another terminal:"
 	@echo "  gdb $(BUILD)/kernel.elf -ex 'target remote :1234'"
-	$(QEMU_BASE) -serial mon:stdio -s -S -kernel $(BUILD)/kernel.bin \
-		-initrd "$(BUILD)/bin/init,$(BUILD)/bin/ktest"
+	$(Q)$$(SKIFF_PRINT=1 python3 tools/skiffimage.py $(BUILD)) -s -S
 
 iso: $(BUILD)/skiff.iso
 $(BUILD)/skiff.iso: all tools/grub.cfg
@@ -162,7 +171,7 @@ HOST_CFLAGS = -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -I. -DHOST_TEST
 HOST_TESTS = $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-$(BUILD)/host/%: tests/host/%.c tests/host/host.h $(wildcard tests/host/*.h kernel/*.h abi/skiff/*.h abi/skiff/proto/*.h lib/common/*.h lib/common/*.c kernel/*.c servers/*/*.[ch])
+$(BUILD)/host/%: tests/host/%.c tests/host/host.h $(wildcard tests/host/*.h kernel/*.h abi/skiff/*.h abi/skiff/proto/*.h lib/common/*.h lib/common/*.c kernel/*.c lib/fs/*.[ch] servers/*/*.[ch])
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC $<"
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $<

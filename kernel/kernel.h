@@ -28,6 +28,7 @@
 #include "lib/common/string.h"
 
 void serial_init(void);
+void serial_configure(const char *cmdline);
 void serial_putc(char c);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t n);

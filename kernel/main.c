@@ -27,6 +27,7 @@ kmain(uint32_t magic, uint64_t mbi)
 	serial_init();
 	printk("\nSkiff kernel booting\n");
 	boot_info_parse(magic, mbi);
+	serial_configure(boot_info.cmdline);
 	pmm_init();
 	vm_init();
 	cpu_init_features();

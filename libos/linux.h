@@ -35,6 +35,17 @@
 #define L_ENOSYS	38
 #define L_ENOTEMPTY	39
 #define L_ELOOP		40
+#define L_ENXIO		6
+#define L_E2BIG		7
+#define L_ENOEXEC	8
+#define L_EXDEV		18
+#define L_ENFILE	23
+#define L_ETXTBSY	26
+#define L_EFBIG		27
+#define L_EROFS		30
+#define L_EMLINK	31
+#define L_EOPNOTSUPP	95
+#define L_EBUSY		16
 
 /* The Linux system call names by number, for the log and strace. */
 #define LINUX_SYSCALLS(X) \
@@ -70,7 +81,9 @@
 	X(fchmodat, 268) X(faccessat, 269) X(pselect6, 270) X(ppoll, 271) \
 	X(set_robust_list, 273) X(utimensat, 280) X(dup3, 292) X(pipe2, 293) \
 	X(prlimit64, 302) X(renameat2, 316) X(getrandom, 318) X(statx, 332) \
-	X(rseq, 334) X(clone3, 435) X(faccessat2, 439)
+	X(rseq, 334) X(clone3, 435) X(faccessat2, 439) X(mknodat, 259) \
+	X(fdatasync, 75) X(pause, 34) X(execveat, 322) X(tkill, 200) \
+	X(reboot, 169)
 
 enum {
 #define LINUX_NR(name, nr) L_SYS_##name = nr,
@@ -94,6 +107,53 @@ enum {
 #define L_MAP_FIXED	0x10
 #define L_MAP_ANONYMOUS	0x20
 #define L_MAP_FIXED_NOREPLACE 0x100000
+
+/* open, fcntl, *at */
+#define L_AT_FDCWD		(-100)
+#define L_AT_SYMLINK_NOFOLLOW	0x100
+#define L_AT_REMOVEDIR		0x200
+#define L_AT_EACCESS		0x200
+#define L_AT_SYMLINK_FOLLOW	0x400
+#define L_AT_EMPTY_PATH		0x1000
+#define L_O_CLOEXEC		02000000
+#define L_F_DUPFD		0
+#define L_F_GETFD		1
+#define L_F_SETFD		2
+#define L_F_GETFL		3
+#define L_F_SETFL		4
+#define L_F_GETLK		5
+#define L_F_SETLK		6
+#define L_F_SETLKW		7
+#define L_F_DUPFD_CLOEXEC	1030
+#define L_FD_CLOEXEC		1
+
+/* struct stat of x86-64 */
+struct l_stat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, _pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	int64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	int64_t _unused[3];
+};
+_Static_assert(sizeof(struct l_stat) == 144, "struct stat layout");
+
+struct l_statfs {
+	int64_t type, bsize;
+	uint64_t blocks, bfree, bavail, files, ffree;
+	int32_t fsid[2];
+	int64_t namelen, frsize, flags, spare[4];
+};
+_Static_assert(sizeof(struct l_statfs) == 120, "struct statfs layout");
+
+struct l_pollfd {
+	int32_t fd;
+	int16_t events, revents;
+};
+
+struct l_timespec {
+	int64_t sec, nsec;
+};
 
 struct l_iovec {
 	uint64_t base;

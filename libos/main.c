@@ -4,27 +4,26 @@
  */
 #include "libos/libos.h"
 
-struct libos_state L;
+/* The first thread's process state; a vfork child gets its own copy. */
+static struct libos_state first_state;
 
 void libos_main(const struct sk_exec_start *st) __attribute__((noreturn));
 void libos_entry(struct sk_regs *r) __attribute__((noreturn));
 void libos_jump(uint64_t entry, uint64_t sp) __attribute__((noreturn));
 
-/* The stack Linux system calls run on, for the first thread. */
-static char entry_stack[64 * 1024] __attribute__((aligned(16)));
+/*
+ * The stack Linux system calls run on, for the first thread. Handlers
+ * keep bounce buffers of IO_CHUNK bytes on it.
+ */
+static char entry_stack[256 * 1024] __attribute__((aligned(16)));
 
 static const l_handler handlers[L_SYS_MAX] = {
 #define H(name) [L_SYS_##name] = l_sys_##name,
-	H(read) H(write) H(writev) H(ioctl)
-	H(brk) H(mmap) H(munmap) H(mprotect) H(madvise)
-	H(exit) H(exit_group) H(arch_prctl) H(set_tid_address)
-	H(set_robust_list) H(getpid) H(gettid) H(getppid) H(getuid) H(uname)
-	H(prlimit64) H(getrandom) H(clock_gettime) H(gettimeofday) H(time)
-	H(sched_yield)
+	L_FILE_SYSCALLS(H)
+	L_OTHER_SYSCALLS(H)
+	L_PROC_SYSCALLS(H)
 #undef H
-	[L_SYS_getgid] = l_sys_getuid,
-	[L_SYS_geteuid] = l_sys_getuid,
-	[L_SYS_getegid] = l_sys_getuid,
+	[L_SYS_fdatasync] = l_sys_fsync,
 };
 
 static const char *
@@ -78,26 +77,75 @@ libos_entry(struct sk_regs *r)
 	uint64_t nr = r->rax;
 	int64_t rv;
 
+	if (L.strace)
+		l_strace_enter(r, nr);
 	if (nr < L_SYS_MAX && handlers[nr] != NULL)
 		rv = handlers[nr](r);
+	else if (nr == SK_LINUX_SYS_HANDLE)
+		rv = r->rdi < SK_EXEC_H_COUNT && L.h[r->rdi] != 0 ? (int64_t)L.h[r->rdi] : -L_ENOENT;
 	else
 		rv = unknown(nr);
+	if (L.strace)
+		l_strace_leave(rv);
 	r->rax = (uint64_t)rv;
+	l_signals(r, nr);
 	rv = sk_reflect_return();
 	libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));
+}
+
+/*
+ * Attach to proc: hand it a copy of the event notification, learn the
+ * Linux pid. Without proc (early boot tests) the pid is the kernel's id.
+ */
+void
+l_attach(void)
+{
+	struct sk_rpc m = { .label = PROC_ATTACH };
+	struct sk_proc_info pi;
+	int64_t n, r;
+
+	if (L.h[SK_EXEC_H_PROC] != 0 &&
+	    (n = sk_handle_dup(L.h[SK_EXEC_H_EVENTS], SK_R_SIGNAL | SK_R_TRANSFER)) >= 0) {
+		m.snd_nh = 1;
+		m.snd_h[0] = (sk_handle_t)n;
+		if ((r = sk_rpc(L.h[SK_EXEC_H_PROC], &m, SK_FOREVER)) >= 0) {
+			L.pid = (int32_t)m.r[0];
+			return;
+		}
+		sk_handle_close((sk_handle_t)n);
+	}
+	L.pid = sk_proc_info(SK_H_SELF_PROC, &pi) >= 0 ? (int32_t)pi.koid : 1;
 }
 
 void
 libos_main(const struct sk_exec_start *st)
 {
+	struct sk_utcb *u = sk_utcb();
 	int64_t r;
 
 	if (st->magic != SK_EXEC_MAGIC)
 		libos_fatal("bad start block");
-	L.start = *st;
-	sk_utcb()->reflect_stack = (uint64_t)entry_stack + sizeof(entry_stack);
+	u->user_data = (uint64_t)&first_state;
+	L.entry = st->entry;
+	L.sp_start = st->sp;
+	L.stack_low = st->stack_low;
+	L.brk_base = L.brk_cur = L.brk_mapped = st->brk;
+	L.umask = st->umask & 0777;
+	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
+		L.h[i] = st->h[i];
+	if (L.h[SK_EXEC_H_EVENTS] == 0 && (r = sk_notif_create()) >= 0)
+		L.h[SK_EXEC_H_EVENTS] = (sk_handle_t)r;
+	strlcpy(L.cwd, st->cwd[0] == '/' ? st->cwd : "/", sizeof(L.cwd));
+	strlcpy(L.exe, st->exe, sizeof(L.exe));
+	fd_init(st);
+	L.strace = l_strace_wanted(L.sp_start);
+	u->reflect_stack = (uint64_t)entry_stack + sizeof(entry_stack);
 	if ((r = sk_reflect_set((void *)libos_entry)) < 0)
 		libos_fatal("cannot register the system call entry: %s", sk_errname(SK_ERR(r)));
-	mm_init();
-	libos_jump(L.start.entry, L.start.sp);
+	L.main_tid = u->tid;
+	l_sig_exec_init(st->sig_ignored, st->sig_blocked);
+	l_attach();
+	if (st->sig_ignored != 0 || L.sig_blocked != 0)
+		l_sig_report();
+	libos_jump(L.entry, L.sp_start);
 }

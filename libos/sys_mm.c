@@ -8,11 +8,6 @@
 #define PG_UP(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
 #define BRK_MAX		(1ull << 30)	/* how far the heap may grow */
 
-void
-mm_init(void)
-{
-	L.brk_base = L.brk_cur = L.brk_mapped = L.start.brk;
-}
 
 static uint32_t
 sk_prot(uint64_t lprot)
@@ -54,6 +49,45 @@ map_error(int64_t e)
 	}
 }
 
+/*
+ * A mapping of a file: its contents as a memory object (IO_MAP), mapped
+ * copy-on-write for MAP_PRIVATE. MAP_SHARED is read-only for now (the
+ * object the file system gives is), so shared writable mappings of files
+ * fail with ENODEV.
+ */
+static int64_t
+map_file(uint64_t addr, uint64_t len, uint32_t f, uint64_t flags, int64_t fd, uint64_t off)
+{
+	struct l_fd *d = fd_get(fd);
+	struct sk_rpc m = { .label = IO_MAP };
+	int64_t e, va;
+
+	if (d == NULL || d->klog)
+		return -L_EBADF;
+	if (off & (PAGE - 1))
+		return -L_EINVAL;
+	if ((flags & L_MAP_SHARED) && (f & SK_PROT_WRITE))
+		return -L_ENODEV;
+	if ((e = io_call(d->h, &m)) < 0)
+		return e == -L_ENOSYS ? -L_ENODEV : e;
+	if (m.rcv_nh != 1)
+		return -L_EIO;
+	if (flags & (L_MAP_FIXED | L_MAP_FIXED_NOREPLACE)) {
+		if (flags & L_MAP_FIXED)
+			sk_as_unmap(SK_H_SELF_AS, addr, len);
+		f |= SK_MAP_FIXED;
+	} else {
+		addr = 0;
+	}
+	if (flags & L_MAP_SHARED)
+		f |= SK_MAP_SHARED;
+	va = sk_as_map(SK_H_SELF_AS, addr, len, m.rcv_h[0], off, f);
+	sk_handle_close(m.rcv_h[0]);
+	if (va < 0)
+		return SK_ERR(va) == SK_E_RIGHTS ? -L_EACCES : map_error(va);
+	return va;
+}
+
 L_HANDLER(mmap)
 {
 	uint64_t addr = l_arg(r, 0), len = l_arg(r, 1), prot = l_arg(r, 2);
@@ -63,9 +97,9 @@ L_HANDLER(mmap)
 
 	if (len == 0 || (addr & (PAGE - 1)) || len > (1ull << 46))
 		return -L_EINVAL;
-	if (!(flags & L_MAP_ANONYMOUS))
-		return -L_ENODEV;	/* file mappings need the file servers */
 	len = PG_UP(len);
+	if (!(flags & L_MAP_ANONYMOUS))
+		return map_file(addr, len, f, flags, (int64_t)(int32_t)l_arg(r, 4), l_arg(r, 5));
 	if (flags & (L_MAP_FIXED | L_MAP_FIXED_NOREPLACE)) {
 		/* MAP_FIXED replaces what was there; NOREPLACE fails instead. */
 		if (flags & L_MAP_FIXED)
@@ -116,4 +150,46 @@ L_HANDLER(mprotect)
 L_HANDLER(madvise)
 {
 	return 0;
+}
+
+#define MREMAP_MAYMOVE	1
+#define MREMAP_FIXED	2
+
+/*
+ * mremap: shrink in place; grow in place when the pages after the mapping
+ * are free; otherwise (with MREMAP_MAYMOVE) make a new anonymous mapping,
+ * copy the contents and drop the old one.
+ */
+L_HANDLER(mremap)
+{
+	uint64_t old = l_arg(r, 0), olen = PG_UP(l_arg(r, 1)), nlen = PG_UP(l_arg(r, 2));
+	uint64_t flags = l_arg(r, 3);
+	char buf[4096];
+	int64_t va;
+
+	if ((old & (PAGE - 1)) || nlen == 0 || (flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED)))
+		return -L_EINVAL;
+	if (flags & MREMAP_FIXED)
+		return -L_EINVAL;	/* not yet */
+	if (nlen <= olen) {
+		if (nlen < olen)
+			sk_as_unmap(SK_H_SELF_AS, old + nlen, olen - nlen);
+		return (int64_t)old;
+	}
+	if (sk_as_map(SK_H_SELF_AS, old + olen, nlen - olen, 0, 0,
+	    SK_PROT_READ | SK_PROT_WRITE | SK_MAP_FIXED) >= 0)
+		return (int64_t)old;
+	if (!(flags & MREMAP_MAYMOVE))
+		return -L_ENOMEM;
+	if ((va = sk_as_map(SK_H_SELF_AS, 0, nlen, 0, 0, SK_PROT_READ | SK_PROT_WRITE)) < 0)
+		return -L_ENOMEM;
+	for (uint64_t o = 0; o < olen; o += sizeof(buf)) {
+		if (sk_as_read(SK_H_SELF_AS, old + o, buf, sizeof(buf)) < 0) {
+			sk_as_unmap(SK_H_SELF_AS, (uint64_t)va, nlen);
+			return -L_EFAULT;
+		}
+		sk_as_write(SK_H_SELF_AS, (uint64_t)va + o, buf, sizeof(buf));
+	}
+	sk_as_unmap(SK_H_SELF_AS, old, olen);
+	return va;
 }

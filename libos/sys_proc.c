@@ -1,22 +1,8 @@
 /*
- * Identity, exit, thread-area and time calls. Until the proc server
- * exists, the process id is the kernel's process id and every process
- * runs as root; time is the kernel clock since boot.
+ * Thread-area, system information, randomness and time calls. Time is
+ * the kernel clock since boot.
  */
 #include "libos/libos.h"
-
-L_HANDLER(exit)
-{
-	/* One thread per process so far: ending the thread ends the process. */
-	sk_proc_exit((int64_t)(l_arg(r, 0) & 0xff));
-	return 0;
-}
-
-L_HANDLER(exit_group)
-{
-	sk_proc_exit((int64_t)(l_arg(r, 0) & 0xff));
-	return 0;
-}
 
 L_HANDLER(arch_prctl)
 {
@@ -39,34 +25,10 @@ L_HANDLER(arch_prctl)
 L_HANDLER(set_tid_address)
 {
 	L.tid_address = l_arg(r, 0);
-	return (int64_t)sk_utcb()->tid;
+	return l_sys_gettid(r);
 }
 
 L_HANDLER(set_robust_list)
-{
-	return 0;
-}
-
-L_HANDLER(getpid)
-{
-	struct sk_proc_info pi;
-
-	if (sk_proc_info(SK_H_SELF_PROC, &pi) < 0)
-		return 1;
-	return (int64_t)pi.koid;
-}
-
-L_HANDLER(gettid)
-{
-	return (int64_t)sk_utcb()->tid;
-}
-
-L_HANDLER(getppid)
-{
-	return 0;
-}
-
-L_HANDLER(getuid)
 {
 	return 0;
 }
@@ -95,21 +57,155 @@ L_HANDLER(uname)
 #define L_RLIMIT_NOFILE	7
 #define L_RLIM_INFINITY	(~0ull)
 
-L_HANDLER(prlimit64)
+/*
+ * Resource limits live in proc (PROC_RLIMIT), which enforces RLIMIT_NPROC
+ * at fork; the stack and descriptor limits are also the libos's own.
+ */
+static int64_t
+rlimit(uint64_t res, uint64_t unew, uint64_t uold)
 {
-	uint64_t res = l_arg(r, 1), old = l_arg(r, 3);
-	struct l_rlimit lim = { L_RLIM_INFINITY, L_RLIM_INFINITY };
+	struct l_rlimit lim = { L_RLIM_INFINITY, L_RLIM_INFINITY }, nl;
+	struct sk_rpc m = { .label = PROC_RLIMIT };
+	int64_t e = 0;
 
-	if (l_arg(r, 0) != 0)
-		return -L_ESRCH;
 	if (res >= 16)
 		return -L_EINVAL;
-	if (res == L_RLIMIT_STACK)
-		lim.cur = SK_LINUX_STACK_SIZE;
-	if (res == L_RLIMIT_NOFILE)
-		lim.cur = lim.max = 1024;
-	if (old != 0)
-		return l_copyout(old, &lim, sizeof(lim));
+	if (unew != 0) {
+		if (l_copyin(&nl, unew, sizeof(nl)) < 0)
+			return -L_EFAULT;
+		if (nl.cur > nl.max)
+			return -L_EINVAL;
+	}
+	m.w[0] = res;
+	m.w[1] = unew != 0 ? nl.cur : ~0ull;
+	m.w[2] = unew != 0 ? nl.max : ~0ull;
+	if (L.h[SK_EXEC_H_PROC] != 0 && (e = io_call(L.h[SK_EXEC_H_PROC], &m)) >= 0) {
+		lim.cur = m.r[0];
+		lim.max = m.r[1];
+	} else if (L.h[SK_EXEC_H_PROC] != 0 && unew != 0) {
+		return e;
+	} else {
+		if (res == L_RLIMIT_STACK)
+			lim.cur = SK_LINUX_STACK_SIZE;
+		if (res == L_RLIMIT_NOFILE)
+			lim.cur = lim.max = L_MAXFD;
+	}
+	if (uold != 0)
+		return l_copyout(uold, &lim, sizeof(lim));
+	return 0;
+}
+
+L_HANDLER(prlimit64)
+{
+	if (l_arg(r, 0) != 0 && (int64_t)l_arg(r, 0) != L.pid)
+		return -L_EPERM;	/* other processes' limits: not yet */
+	return rlimit(l_arg(r, 1), l_arg(r, 2), l_arg(r, 3));
+}
+
+L_HANDLER(getrlimit)
+{
+	return rlimit(l_arg(r, 0), 0, l_arg(r, 1));
+}
+
+L_HANDLER(setrlimit)
+{
+	return rlimit(l_arg(r, 0), l_arg(r, 1), 0);
+}
+
+/* sysinfo: uptime, memory and the number of processes. */
+L_HANDLER(sysinfo)
+{
+	struct {
+		int64_t uptime;
+		uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+		uint16_t procs, pad;
+		uint32_t pad2;
+		uint64_t totalhigh, freehigh;
+		uint32_t mem_unit;
+		char _f[4];
+	} si;
+	struct sk_kstat ks;
+
+	memset(&si, 0, sizeof(si));
+	si.uptime = sk_clock() / 1000000000;
+	if (sk_kstat(&ks) >= 0) {
+		si.totalram = ks.pages_total * 4096;
+		si.freeram = ks.pages_free * 4096;
+		si.procs = (uint16_t)ks.objects[SK_OBJ_PROCESS];
+	}
+	si.mem_unit = 1;
+	return l_copyout(l_arg(r, 0), &si, sizeof(si));
+}
+
+/* times and getrusage: the kernel does not account CPU time per process yet. */
+L_HANDLER(times)
+{
+	int64_t t[4] = { 0, 0, 0, 0 };
+
+	if (l_arg(r, 0) != 0 && l_copyout(l_arg(r, 0), t, sizeof(t)) < 0)
+		return -L_EFAULT;
+	return sk_clock() / 10000000;	/* clock ticks (100 Hz) since boot */
+}
+
+L_HANDLER(getrusage)
+{
+	int64_t ru[18];
+
+	if ((int64_t)l_arg(r, 0) < -1 || (int64_t)l_arg(r, 0) > 1)
+		return -L_EINVAL;
+	memset(ru, 0, sizeof(ru));
+	return l_copyout(l_arg(r, 1), ru, sizeof(ru));
+}
+
+L_HANDLER(sched_getaffinity)
+{
+	uint64_t mask = 1;
+	struct sk_kstat ks;
+
+	if (l_arg(r, 1) < sizeof(mask) || (l_arg(r, 1) & 7))
+		return -L_EINVAL;
+	if (sk_kstat(&ks) >= 0 && ks.ncpus > 0 && ks.ncpus < 64)
+		mask = (1ull << ks.ncpus) - 1;
+	if (l_copyout(l_arg(r, 2), &mask, sizeof(mask)) < 0)
+		return -L_EFAULT;
+	return sizeof(mask);
+}
+
+#define PR_SET_NAME	15
+#define PR_GET_NAME	16
+
+L_HANDLER(prctl)
+{
+	switch (l_arg(r, 0)) {
+	case PR_SET_NAME: {
+		char n[16];
+
+		if (l_copyin_str(n, l_arg(r, 1), sizeof(n)) < 0 && l_copyin(n, l_arg(r, 1), 15) < 0)
+			return -L_EFAULT;
+		n[15] = '\0';
+		memcpy(L.comm, n, sizeof(n));
+		return 0;
+	}
+	case PR_GET_NAME:
+		return l_copyout(l_arg(r, 1), L.comm, sizeof(L.comm));
+	default:
+		return -L_EINVAL;
+	}
+}
+
+L_HANDLER(sync)
+{
+	return 0;
+}
+
+L_HANDLER(clock_getres)
+{
+	struct l_timespec ts = { 0, 1 };
+
+	if (l_arg(r, 0) > 11)
+		return -L_EINVAL;
+	if (l_arg(r, 1) != 0 && l_copyout(l_arg(r, 1), &ts, sizeof(ts)) < 0)
+		return -L_EFAULT;
 	return 0;
 }
 
@@ -149,10 +245,6 @@ L_HANDLER(getrandom)
 	}
 	return (int64_t)done;
 }
-
-struct l_timespec {
-	int64_t sec, nsec;
-};
 
 L_HANDLER(clock_gettime)
 {

@@ -48,6 +48,8 @@ BENCH_LINE = re.compile(r"^bench \S+")
 # Results that must appear besides those of ktest (which counts its own).
 EXPECT_BUSYBOX = "echo KTEST PASS busybox_echo"  # the module's arguments
 EXPECTED = ["busybox_echo"]
+# Service modules booted with the suite when built (servers/<name>).
+SERVICES = ["vfs", "pipe"]
 HOST_RESULT = re.compile(r"^(PASS|FAIL) (\S+?)(?::\s*(.*?))?\s*$")
 ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_]|c)")
 
@@ -233,8 +235,11 @@ def qemu_command(args):
         accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm else ["-accel", "tcg", "-cpu", "max"]
         # A Linux program under the library OS runs next to the suite:
         # Debian's busybox, whose echo must print a KTEST PASS line.
-        modules = ("%s/bin/init ktest,%s/bin/libos,%s %s,%s/bin/ktest"
-                   % (b, b, args.busybox, EXPECT_BUSYBOX, b))
+        # Services (init starts those in its table that are in the image).
+        services = "".join(",%s/bin/%s" % (b, s) for s in SERVICES
+                           if os.path.isfile(os.path.join(b, "bin", s)))
+        modules = ("%s/bin/init ktest%s,%s/bin/libos,%s %s,%s/bin/ktest"
+                   % (b, services, b, args.busybox, EXPECT_BUSYBOX, b))
     return [args.qemu] + accel + [
         "-smp", str(args.smp), "-m", args.mem, "-nographic", "-no-reboot",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",

@@ -55,6 +55,9 @@ struct sk_utcb {
 	/* Linux-syscall reflection (see reflect.h). */
 	uint64_t reflect_stack;	/* stack top the library OS runs on */
 	struct sk_regs reflect;	/* interrupted context, read/write */
+
+	/* Free for the program; the kernel never reads or writes it. */
+	uint64_t user_data;
 };
 _Static_assert(sizeof(struct sk_utcb) <= 4096, "UTCB fits one page");
 

@@ -80,6 +80,71 @@ load_image(sk_handle_t as, const char *img, const struct elf_info *ei, uint64_t 
 	return 0;
 }
 
+/*
+ * Whether every segment can be mapped straight from the file's memory
+ * object: file offset and address agree modulo the page size and no two
+ * segments share a page.
+ */
+static int
+mappable(const struct elf_info *ei)
+{
+	uint64_t prev_end = 0;
+
+	for (int i = 0; i < ei->nsegs; i++) {
+		const struct elf_segment *s = &ei->segs[i];
+
+		if ((s->vaddr & (PAGE - 1)) != (s->offset & (PAGE - 1)))
+			return 0;
+		if (PG_DOWN(s->vaddr) < prev_end)
+			return 0;
+		prev_end = PG_UP(s->vaddr + s->memsz);
+	}
+	return 1;
+}
+
+/*
+ * Map the segments of the ELF in memory object vmo privately
+ * (copy-on-write) into as: no copy of the program is made; pages are
+ * shared with the file until written. The end of the last file page of a
+ * segment with a .bss is cleared, the rest of the .bss is fresh memory.
+ */
+static int64_t
+map_image(sk_handle_t as, sk_handle_t vmo, const struct elf_info *ei, uint64_t *end)
+{
+	static const char zeros[PAGE];
+	int64_t r;
+
+	*end = 0;
+	for (int i = 0; i < ei->nsegs; i++) {
+		const struct elf_segment *s = &ei->segs[i];
+		uint64_t start = PG_DOWN(s->vaddr), fend = s->vaddr + s->filesz;
+		uint64_t mend = PG_UP(s->vaddr + s->memsz), fpend = PG_UP(fend);
+		uint32_t prot = seg_prot(s->flags);
+		int tail = s->memsz > s->filesz && (fend & (PAGE - 1)) != 0;
+
+		if (fpend > mend)
+			fpend = mend;
+		if (s->filesz > 0 && (r = sk_as_map(as, start, fpend - start, vmo,
+		    PG_DOWN(s->offset), (tail ? prot | SK_PROT_WRITE : prot) | SK_MAP_FIXED)) < 0)
+			return r;
+		if (s->filesz == 0)
+			fpend = start;
+		if (tail) {
+			if ((r = sk_as_write(as, fend, zeros, fpend - fend)) < 0)
+				return r;
+			if (!(prot & SK_PROT_WRITE) &&
+			    (r = sk_as_protect(as, PG_DOWN(fend), PAGE, prot)) < 0)
+				return r;
+		}
+		if (mend > fpend && (r = sk_as_map(as, fpend, mend - fpend, 0, 0,
+		    prot | SK_MAP_FIXED)) < 0)
+			return r;
+		if (mend > *end)
+			*end = mend;
+	}
+	return 0;
+}
+
 /* Map a memory object of size bytes read-only here and parse it as ELF. */
 static int64_t
 open_image(sk_handle_t vmo, uint64_t size, uint64_t top, struct elf_info *ei,
@@ -133,12 +198,11 @@ cpu_hwcap(void)
  */
 static int64_t
 build_stack(sk_handle_t as, const struct elf_info *ei, uint64_t brk,
-    const char *const argv[], const char *const envp[])
+    const char *const argv[], const char *const envp[], struct sk_exec_start *st)
 {
 	const uint64_t base = SK_LINUX_STACK_TOP - STACK_IMAGE;
 	struct stack_builder sb;
-	uint64_t vec[512], nv = 0, argp[128], envpp[128], execfn, rnd, plat, sp;
-	struct sk_exec_start st;
+	uint64_t vec[1024], nv = 0, argp[256], envpp[256], execfn, rnd, plat, sp, stp;
 	int argc = 0, envc = 0;
 	uint64_t seed = (uint64_t)sk_clock() ^ 0x9e3779b97f4a7c15ull, rbytes[2];
 	int64_t r;
@@ -154,10 +218,13 @@ build_stack(sk_handle_t as, const struct elf_info *ei, uint64_t brk,
 	}
 	rnd = push_str(&sb, (const char *)rbytes, 16);
 	plat = push_str(&sb, "x86_64", 7);
-	execfn = push_str(&sb, argv[0], strlen(argv[0]) + 1);
-	for (; argv[argc] != NULL && argc < 127; argc++)
+	if (st->exe[0] != '\0')
+		execfn = push_str(&sb, st->exe, strlen(st->exe) + 1);
+	else
+		execfn = push_str(&sb, argv[0], strlen(argv[0]) + 1);
+	for (; argv[argc] != NULL && argc < 255; argc++)
 		argp[argc] = push_str(&sb, argv[argc], strlen(argv[argc]) + 1);
-	for (; envp != NULL && envp[envc] != NULL && envc < 127; envc++)
+	for (; envp != NULL && envp[envc] != NULL && envc < 255; envc++)
 		envpp[envc] = push_str(&sb, envp[envc], strlen(envp[envc]) + 1);
 	if (sb.bad || argv[argc] != NULL || (envp != NULL && envp[envc] != NULL)) {
 		r = SK_ERRVAL(SK_E_TOOBIG, 0);
@@ -193,36 +260,67 @@ build_stack(sk_handle_t as, const struct elf_info *ei, uint64_t brk,
 	sp &= ~15ull;
 	memcpy(sb.buf + (sp - base), vec, nv * 8);
 
-	memset(&st, 0, sizeof(st));
-	st.magic = SK_EXEC_MAGIC;
-	st.entry = ei->entry;
-	st.sp = sp;
-	st.brk = brk;
-	st.stack_low = SK_LINUX_STACK_TOP - SK_LINUX_STACK_SIZE;
-	memcpy(sb.buf + (sp - 128 - base), &st, sizeof(st));
-	r = sk_as_write(as, sp - 128, sb.buf + (sp - 128 - base), SK_LINUX_STACK_TOP - (sp - 128));
+	st->magic = SK_EXEC_MAGIC;
+	st->entry = ei->entry;
+	st->sp = sp;
+	st->brk = brk;
+	st->stack_low = SK_LINUX_STACK_TOP - SK_LINUX_STACK_SIZE;
+	stp = (sp - 128 - sizeof(*st)) & ~15ull;
+	if (stp < base) {
+		r = SK_ERRVAL(SK_E_TOOBIG, 0);
+		goto out;
+	}
+	memcpy(sb.buf + (stp - base), st, sizeof(*st));
+	r = sk_as_write(as, stp, sb.buf + (stp - base), SK_LINUX_STACK_TOP - stp);
 	if (r >= 0)
-		r = (int64_t)(sp - 128);
+		r = (int64_t)stp;
 out:
 	sk_as_unmap(SK_H_SELF_AS, (uint64_t)sb.buf, STACK_IMAGE);
 	return r;
 }
 
+/*
+ * Give the handles named in st (the caller's values) to process p and
+ * rewrite st with the values they have there.
+ */
+static int64_t
+give_handles(sk_handle_t p, struct sk_exec_start *st)
+{
+	struct sk_handle_info hi;
+	int64_t r;
+
+	for (int i = 0; i < SK_EXEC_H_COUNT; i++) {
+		if (st->h[i] == 0)
+			continue;
+		if ((r = sk_handle_info(st->h[i], &hi)) < 0 ||
+		    (r = sk_handle_give(p, st->h[i], hi.rights)) < 0)
+			return r;
+		st->h[i] = (uint32_t)r;
+	}
+	for (uint32_t i = 0; i < st->nfds; i++) {
+		if ((r = sk_handle_info(st->fds[i].handle, &hi)) < 0 ||
+		    (r = sk_handle_give(p, st->fds[i].handle, hi.rights)) < 0)
+			return r;
+		st->fds[i].handle = (uint32_t)r;
+	}
+	return 0;
+}
+
 int64_t
-sk_exec_linux(sk_handle_t prog, uint64_t prog_size, sk_handle_t libos,
-    uint64_t libos_size, const char *name, const char *const argv[],
-    const char *const envp[], uint32_t privs)
+sk_exec_linux(struct sk_exec_args *a)
 {
 	struct elf_info pe, le;
 	const char *pimg = NULL, *limg = NULL;
 	uint64_t brk, lend;
-	int64_t as = -1, p, th, r, start;
+	int64_t as = -1, p = -1, th, r, start;
 
-	if (argv == NULL || argv[0] == NULL)
-		return SK_ERRVAL(SK_E_INVAL, 6);
-	if ((r = open_image(prog, prog_size, SK_LIBOS_BASE, &pe, &pimg)) < 0)
+	if (a->argv == NULL || a->argv[0] == NULL)
+		return SK_ERRVAL(SK_E_INVAL, 0);
+	if (a->start == NULL || a->start->nfds > SK_EXEC_MAXFD)
+		return SK_ERRVAL(SK_E_INVAL, 0);
+	if ((r = open_image(a->prog, a->prog_size, SK_LIBOS_BASE, &pe, &pimg)) < 0)
 		return SK_ERRVAL(SK_ERR(r), 1);
-	if ((r = open_image(libos, libos_size, SK_LINUX_STACK_TOP - SK_LINUX_STACK_SIZE,
+	if ((r = open_image(a->libos, a->libos_size, SK_LINUX_STACK_TOP - SK_LINUX_STACK_SIZE,
 	    &le, &limg)) < 0) {
 		r = SK_ERRVAL(SK_ERR(r), 3);
 		goto out;
@@ -235,36 +333,60 @@ sk_exec_linux(sk_handle_t prog, uint64_t prog_size, sk_handle_t libos,
 		r = as;
 		goto out;
 	}
-	if ((r = load_image((sk_handle_t)as, pimg, &pe, &brk)) < 0 ||
-	    (r = load_image((sk_handle_t)as, limg, &le, &lend)) < 0)
+	r = mappable(&pe) ? map_image((sk_handle_t)as, a->prog, &pe, &brk) :
+	    load_image((sk_handle_t)as, pimg, &pe, &brk);
+	if (r < 0)
+		goto out;
+	r = mappable(&le) ? map_image((sk_handle_t)as, a->libos, &le, &lend) :
+	    load_image((sk_handle_t)as, limg, &le, &lend);
+	if (r < 0)
 		goto out;
 	if ((r = sk_as_map((sk_handle_t)as, SK_LINUX_STACK_TOP - SK_LINUX_STACK_SIZE,
 	    SK_LINUX_STACK_SIZE, 0, 0, SK_PROT_READ | SK_PROT_WRITE | SK_MAP_FIXED)) < 0)
 		goto out;
-	if ((start = build_stack((sk_handle_t)as, &pe, brk, argv, envp)) < 0) {
-		r = start;
-		goto out;
-	}
-	if ((p = sk_proc_create((sk_handle_t)as, name, privs)) < 0) {
+	if ((p = sk_proc_create((sk_handle_t)as, a->name, a->privs)) < 0) {
 		r = p;
 		goto out;
 	}
-	th = sk_thread_create((sk_handle_t)p, (void *)le.entry, (uint64_t)start, (uint64_t)start,
-	    0, SK_PRIO_DEFAULT);
-	if (th < 0) {
-		sk_proc_kill((sk_handle_t)p, -1);
-		sk_handle_close((sk_handle_t)p);
-		r = th;
-		goto out;
+	if ((r = give_handles((sk_handle_t)p, a->start)) < 0)
+		goto out_kill;
+	if ((start = build_stack((sk_handle_t)as, &pe, brk, a->argv, a->envp, a->start)) < 0) {
+		r = start;
+		goto out_kill;
 	}
-	sk_handle_close((sk_handle_t)th);
+	a->out_entry = le.entry;
+	a->out_arg = (uint64_t)start;
+	if (!a->suspended) {
+		if ((th = sk_thread_create((sk_handle_t)p, (void *)le.entry, (uint64_t)start,
+		    (uint64_t)start, 0, SK_PRIO_DEFAULT)) < 0) {
+			r = th;
+			goto out_kill;
+		}
+		sk_handle_close((sk_handle_t)th);
+	}
 	r = p;
+	goto out;
+out_kill:
+	sk_proc_kill((sk_handle_t)p, -1);
+	sk_handle_close((sk_handle_t)p);
 out:
 	if (as >= 0)
 		sk_handle_close((sk_handle_t)as);
 	if (pimg != NULL)
-		sk_as_unmap(SK_H_SELF_AS, (uint64_t)pimg, PG_UP(prog_size));
+		sk_as_unmap(SK_H_SELF_AS, (uint64_t)pimg, PG_UP(a->prog_size));
 	if (limg != NULL)
-		sk_as_unmap(SK_H_SELF_AS, (uint64_t)limg, PG_UP(libos_size));
+		sk_as_unmap(SK_H_SELF_AS, (uint64_t)limg, PG_UP(a->libos_size));
 	return r;
+}
+
+int64_t
+sk_exec_linux_start(sk_handle_t p, const struct sk_exec_args *a)
+{
+	int64_t th = sk_thread_create(p, (void *)a->out_entry, a->out_arg, a->out_arg, 0,
+	    SK_PRIO_DEFAULT);
+
+	if (th < 0)
+		return th;
+	sk_handle_close((sk_handle_t)th);
+	return 0;
 }

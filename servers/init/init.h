@@ -31,4 +31,17 @@ void services_reap(const struct sk_bootinfo *bi, uint64_t bits);
 int is_service_module(const struct sk_bootinfo *bi, const struct sk_boot_module *m);
 sk_handle_t service_handle(enum sk_svc_id id, uint64_t badge);
 
+int64_t linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
+    const char *exe, const char *const argv[], const char *const envp[],
+    const char *cwd, const sk_handle_t *fds, int nfds);
+void wait_program(const struct sk_bootinfo *bi, sk_handle_t p);
+int console_session(const struct sk_bootinfo *bi, const struct sk_boot_module *libos);
+int exec_mode(const struct sk_bootinfo *bi);
+void shutdown(const struct sk_bootinfo *bi, int how) __attribute__((noreturn));
+const char *service_name(const struct service *s);
+sk_handle_t svc_serve(const struct sk_bootinfo *bi);
+void svc_lock(void);
+void svc_unlock(void);
+extern sk_handle_t init_ep;	/* the svc endpoint */
+
 #endif

@@ -8,8 +8,11 @@
  */
 #include "servers/init/init.h"
 #include "lib/common/elf.h"
+#include "abi/skiff/proto/exec.h"
+#include "abi/skiff/proto/proc.h"
 
 sk_handle_t watch_notif;
+sk_handle_t init_ep;
 
 int main(uint64_t arg);
 
@@ -24,14 +27,28 @@ state_name(uint32_t s)
 	}
 }
 
+/*
+ * End the system: QEMU's isa-debug-exit port powers off; a reboot goes
+ * through the keyboard controller's reset line (QEMU started with
+ * -no-reboot exits then too); halt stops here after saying so.
+ */
+void
+shutdown(const struct sk_bootinfo *bi, int how)
+{
+	if (sk_ioport_enable(bi->ioports) >= 0) {
+		if (how == SVC_HOW_REBOOT)
+			__asm__ volatile("outb %0, %1" :: "a"((uint8_t)0xfe), "Nd"((uint16_t)0x64));
+		__asm__ volatile("outb %0, %1" :: "a"((uint8_t)0), "Nd"((uint16_t)0xf4));
+	}
+	sk_printf("init: the system is halted\n");
+	for (;;)
+		sk_sleep(SK_FOREVER);
+}
+
 static void
 power_off(const struct sk_bootinfo *bi)
 {
-	if (sk_ioport_enable(bi->ioports) >= 0)
-		__asm__ volatile("outb %0, %1" :: "a"((uint8_t)0), "Nd"((uint16_t)0xf4));
-	sk_printf("init: power off not available; halting\n");
-	for (;;)
-		sk_sleep(SK_FOREVER);
+	shutdown(bi, SVC_HOW_POWEROFF);
 }
 
 /* Whether module m is a native Skiff program (it carries the Skiff note). */
@@ -47,6 +64,99 @@ is_native(const struct sk_boot_module *m)
 	native = elf_has_note((const void *)va, m->size, ELF_NOTE_SKIFF, ELF_NOTE_SKIFF_NATIVE);
 	sk_as_unmap(SK_H_SELF_AS, (uint64_t)va, len);
 	return native;
+}
+
+/*
+ * Start a Linux program from memory object prog under the libos, with
+ * the descriptors fds[0..nfds) (handles of init's, given to it as fds 0,
+ * 1, 2...; none: its output goes to the kernel log) and handles to proc,
+ * vfs and pipe. proc learns about it before it runs. Returns its process
+ * handle or an error.
+ */
+/* Tell proc about a Linux process init started (before it runs). */
+static void
+proc_spawn(sk_handle_t proc, sk_handle_t p, const char *exe, const char *const argv[])
+{
+	char payload[512];
+	size_t n = 0;
+	int64_t dp = sk_handle_dup(p, SK_R_ALL);
+	struct sk_rpc m = { .label = PROC_SPAWN, .snd = payload };
+
+	for (int i = -1; i < 0 || argv[i] != NULL; i++) {
+		const char *w = i < 0 ? exe : argv[i];
+		size_t l = strlen(w) + 1;
+
+		if (n + l > sizeof(payload))
+			break;
+		memcpy(payload + n, w, l);
+		n += l;
+	}
+	m.snd_len = (uint32_t)n;
+	if (dp >= 0) {
+		m.snd_nh = 1;
+		m.snd_h[0] = (sk_handle_t)dp;
+	}
+	if (sk_rpc(proc, &m, 5ull * 1000 * 1000 * 1000) < 0)
+		sk_printf("init: proc does not know %s\n", argv[0]);
+}
+
+int64_t
+linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
+    const char *exe, const char *const argv[], const char *const envp[],
+    const char *cwd, const sk_handle_t *fds, int nfds)
+{
+	static struct sk_exec_start st;
+	sk_handle_t mine[SK_EXEC_H_COUNT];
+	struct sk_exec_args a;
+	sk_handle_t proc = service_handle(SVC_PROC, SK_SVC_BADGE(SVC_INIT));
+	int64_t p, lv;
+
+	memset(&st, 0, sizeof(st));
+	st.h[SK_EXEC_H_PROC] = service_handle(SVC_PROC, 0);
+	st.h[SK_EXEC_H_VFS] = service_handle(SVC_VFS, 0);
+	st.h[SK_EXEC_H_PIPE] = service_handle(SVC_PIPE, 0);
+	if (init_ep != 0) {
+		int64_t ih = sk_ep_mint(init_ep, 0, SK_R_SEND | SK_R_DUP | SK_R_TRANSFER);
+
+		st.h[SK_EXEC_H_INIT] = ih < 0 ? 0 : (sk_handle_t)ih;
+	}
+	lv = sk_handle_dup(libos->vmo, SK_R_READ | SK_R_MAP | SK_R_EXEC | SK_R_DUP | SK_R_TRANSFER);
+	st.h[SK_EXEC_H_LIBOS] = lv < 0 ? 0 : (sk_handle_t)lv;
+	st.umask = 022;
+	strlcpy(st.cwd, cwd, sizeof(st.cwd));
+	strlcpy(st.exe, exe, sizeof(st.exe));
+	for (int i = 0; i < nfds; i++) {
+		st.fds[i].fd = i;
+		st.fds[i].handle = fds[i];
+	}
+	st.nfds = (uint32_t)nfds;
+	memset(&a, 0, sizeof(a));
+	a.prog = prog;
+	a.prog_size = size;
+	a.libos = libos->vmo;
+	a.libos_size = libos->size;
+	a.name = argv[0];
+	a.argv = argv;
+	a.envp = envp;
+	a.suspended = 1;
+	a.start = &st;
+	/* st's handles are rewritten with the new process's values: keep ours. */
+	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
+		mine[i] = st.h[i];
+	p = sk_exec_linux(&a);
+	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
+		if (mine[i] != 0)
+			sk_handle_close(mine[i]);
+	if (p >= 0 && proc != 0)
+		proc_spawn(proc, (sk_handle_t)p, exe, argv);
+	if (proc != 0)
+		sk_handle_close(proc);
+	if (p >= 0 && sk_exec_linux_start((sk_handle_t)p, &a) < 0) {
+		sk_proc_kill((sk_handle_t)p, -1);
+		sk_handle_close((sk_handle_t)p);
+		return SK_ERRVAL(SK_E_NOMEM, 0);
+	}
+	return p;
 }
 
 /*
@@ -95,14 +205,14 @@ start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos,
 			p++;
 	}
 	argv[argc] = NULL;
-	r = sk_exec_linux(m->vmo, m->size, libos->vmo, libos->size, m->name, argv, envp, 0);
+	r = linux_start(m->vmo, m->size, libos, m->name, argv, envp, "/", NULL, 0);
 	return r;
 }
 
 /*
  * Wait for program p to end, restarting services that die meanwhile.
  */
-static void
+void
 wait_program(const struct sk_bootinfo *bi, sk_handle_t p)
 {
 	struct sk_proc_info info;
@@ -141,6 +251,7 @@ main(uint64_t arg)
 	for (uint32_t i = 0; i < bi->nmodules; i++)
 		if (strcmp(bi->modules[i].name, "libos") == 0)
 			libos = &bi->modules[i];
+	init_ep = svc_serve(bi);
 	services_start(bi);
 	for (uint32_t i = 0; i < bi->nmodules; i++) {
 		const struct sk_boot_module *m = &bi->modules[i];
@@ -165,7 +276,10 @@ main(uint64_t arg)
 		sk_handle_close((sk_handle_t)p);
 	}
 	if (nprogs == 0) {
-		sk_printf("init: no programs in the boot image; supervising the services\n");
+		console_session(bi, libos);
+		if (exec_mode(bi))
+			power_off(bi);
+		sk_printf("init: supervising the services\n");
 		for (;;) {
 			int64_t bits = sk_notif_wait(watch_notif, SK_FOREVER);
 

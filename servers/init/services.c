@@ -31,7 +31,15 @@ static const struct service_def defs[] = {
 };
 #define NDEFS	(sizeof(defs) / sizeof(defs[0]))
 
+#define MAX_RESTARTS	20	/* then the service is left failed */
+
 struct service svcs[SVC_COUNT];
+
+const char *
+service_name(const struct service *s)
+{
+	return s->def->name;
+}
 
 static const struct sk_boot_module *
 find_module(const struct sk_bootinfo *bi, const char *name)
@@ -168,6 +176,7 @@ services_start(const struct sk_bootinfo *bi)
 void
 services_reap(const struct sk_bootinfo *bi, uint64_t bits)
 {
+	svc_lock();
 	for (int id = SVC_NONE + 1; id < SVC_COUNT; id++) {
 		struct service *s = &svcs[id];
 		struct sk_proc_info info;
@@ -184,7 +193,13 @@ services_reap(const struct sk_bootinfo *bi, uint64_t bits)
 		sk_printf("init: service %s %s (status %ld, address %#lx); restarting it (restart %u)\n",
 		    s->def->name, info.state == SK_PROC_FAULTED ? "crashed" : "ended",
 		    (long)info.exit_code, (unsigned long)info.fault_addr, s->restarts);
+		if (s->restarts > MAX_RESTARTS) {
+			sk_printf("init: %s keeps failing; giving up on it\n", s->def->name);
+			s->state = SVC_ST_FAILED;
+			continue;
+		}
 		if (service_start(bi, s) < 0)
 			sk_printf("init: cannot restart %s\n", s->def->name);
 	}
+	svc_unlock();
 }

@@ -4,6 +4,8 @@
  * The new thread starts at the libos entry with RDI = the user address of
  * a struct sk_exec_start, which lies below the program's initial stack
  * (the program may overwrite it once it runs, so the libos copies it).
+ * Handles named in it have been given to the new process by its creator;
+ * their values are the new process's.
  */
 #ifndef SKIFF_PROTO_EXEC_H
 #define SKIFF_PROTO_EXEC_H
@@ -23,14 +25,52 @@
 #define SK_LINUX_STACK_TOP	0x00007ffffffff000ull
 #define SK_LINUX_STACK_SIZE	(8ull << 20)		/* allocated lazily */
 
+/* Handles a Linux process holds besides its file descriptors. */
+enum sk_exec_role {
+	SK_EXEC_H_PROC = 0,	/* proc (proc.h), unbadged */
+	SK_EXEC_H_VFS,		/* vfs (vfs.h), unbadged */
+	SK_EXEC_H_PIPE,		/* pipe (pipe.h), unbadged */
+	SK_EXEC_H_LIBOS,	/* the libos image (a memory object), for exec */
+	SK_EXEC_H_EVENTS,	/* its event notification (proc.h PROC_ATTACH) */
+	SK_EXEC_H_INIT,		/* init's svc endpoint (svc.h), unbadged */
+	SK_EXEC_H_COUNT = 8
+};
+
+/*
+ * A Linux system call number no Linux kernel uses, answered by the libos:
+ * skiff_handle(role) returns the handle the process holds for an
+ * sk_exec_role, so that a program (a tool like svc) can talk to a server
+ * with native IPC. Returns -ENOENT for a role it does not hold.
+ */
+#define SK_LINUX_SYS_HANDLE	1000
+
+#define SK_EXEC_MAXFD	256	/* descriptors carried across exec */
+#define SK_EXEC_PATH	4096
+
+/* One open file descriptor: fd number -> open object handle. */
+struct sk_exec_fd {
+	int32_t fd;
+	uint32_t handle;	/* in the new process */
+	uint32_t type;		/* IO_S_IF* of the object, 0 if unknown */
+	uint32_t _pad;
+};
+
 struct sk_exec_start {
 	uint64_t magic;
 	uint64_t entry;		/* the program's entry point */
 	uint64_t sp;		/* its initial stack pointer (at argc) */
 	uint64_t brk;		/* end of its highest segment, page aligned */
 	uint64_t stack_low;	/* lowest address of the stack mapping */
-	uint64_t _reserved[3];
+	uint64_t sig_ignored;	/* signals set to SIG_IGN (they stay ignored) */
+	uint64_t sig_blocked;	/* the blocked mask survives exec */
+	uint32_t umask;
+	uint32_t nfds;
+	uint32_t h[SK_EXEC_H_COUNT];	/* by sk_exec_role, 0 when absent */
+	struct sk_exec_fd fds[SK_EXEC_MAXFD];
+	char cwd[SK_EXEC_PATH];		/* canonical; "" means "/" */
+	char exe[SK_EXEC_PATH];		/* the program file's path */
 };
-_Static_assert(sizeof(struct sk_exec_start) == 64, "sk_exec_start layout");
+_Static_assert(sizeof(struct sk_exec_start) == 96 + 16 * SK_EXEC_MAXFD + 2 * SK_EXEC_PATH,
+    "sk_exec_start layout");
 
 #endif

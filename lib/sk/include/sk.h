@@ -158,12 +158,31 @@ int64_t sk_proc_wait(sk_handle_t proc, uint64_t timeout, struct sk_proc_info *in
 
 /*
  * Start a static Linux program (ELF in memory object prog) under the
- * library OS (ELF in libos) in a new process; argv[0] is also the exec
- * file name. Returns the process handle or an encoded error.
+ * library OS (ELF in libos) in a new process, with the initial stack
+ * glibc and musl expect. start is the struct sk_exec_start the new libos
+ * gets (abi/skiff/proto/exec.h): the caller fills the handles (its own
+ * values; they are given to the new process and start is rewritten with
+ * the new values), fds, cwd, exe, umask and signal masks; the loader
+ * fills the rest. With suspended set the process gets no thread yet:
+ * sk_exec_linux_start() starts it. Returns the process handle or an
+ * encoded error (argument 1: the program, 3: the libos, 0: the rest).
  */
-int64_t sk_exec_linux(sk_handle_t prog, uint64_t prog_size, sk_handle_t libos,
-    uint64_t libos_size, const char *name, const char *const argv[],
-    const char *const envp[], uint32_t privs);
+struct sk_exec_start;
+struct sk_exec_args {
+	sk_handle_t prog;
+	uint64_t prog_size;
+	sk_handle_t libos;
+	uint64_t libos_size;
+	const char *name;		/* the kernel process's name */
+	const char *const *argv;	/* argv[0] is also AT_EXECFN unless start->exe is set */
+	const char *const *envp;
+	uint32_t privs;
+	int suspended;
+	struct sk_exec_start *start;
+	uint64_t out_entry, out_arg;	/* set by sk_exec_linux */
+};
+int64_t sk_exec_linux(struct sk_exec_args *a);
+int64_t sk_exec_linux_start(sk_handle_t proc, const struct sk_exec_args *a);
 
 /*
  * What a program started by sk_spawn_elf gets: main(arg) receives the

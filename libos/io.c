@@ -1,0 +1,208 @@
+/*
+ * Talking to the server behind a descriptor (abi/skiff/proto/io.h), and
+ * waiting for readiness. Servers never block: a request that cannot make
+ * progress answers SK_E_AGAIN, and the libos arms IO_POLL with a copy of
+ * the process's event notification and waits on it. A signal arriving
+ * meanwhile (PROC_NOTE_SIGNAL) ends the wait with EINTR.
+ */
+#include "libos/libos.h"
+
+#define BOUNCE	IO_CHUNK
+
+int64_t
+io_call(sk_handle_t h, struct sk_rpc *m)
+{
+	return l_err(sk_rpc(h, m, SK_FOREVER));
+}
+
+/*
+ * Take the event bits that are set now (waiting up to timeout for some)
+ * into L.notes. Returns 0 or -L_EAGAIN when none came in time.
+ */
+int64_t
+l_take_notes(uint64_t timeout)
+{
+	int64_t bits = sk_notif_wait(L.h[SK_EXEC_H_EVENTS], timeout);
+
+	if (bits < 0)
+		return SK_ERR(bits) == SK_E_TIMEOUT ? -L_EAGAIN : l_err(bits);
+	L.notes |= (uint64_t)bits;
+	return 0;
+}
+
+/* Whether a signal needs handling (the wait it interrupts ends in EINTR). */
+int64_t
+l_pending_signal(void)
+{
+	return (L.notes & L_NOTE_SIGNAL) != 0;
+}
+
+/*
+ * Wait until the object behind h is ready for one of events, or a signal
+ * arrives. Returns 0 (ready, or worth retrying) or -L_EINTR.
+ */
+int64_t
+io_wait(sk_handle_t h, uint32_t events)
+{
+	struct sk_rpc m = { .label = IO_POLL };
+	int64_t n, r;
+
+	if (L.h[SK_EXEC_H_EVENTS] == 0) {
+		sk_sleep(10 * 1000 * 1000);	/* no notification: poll slowly */
+		return 0;
+	}
+	if (l_pending_signal())
+		return -L_EINTR;
+	n = sk_handle_dup(L.h[SK_EXEC_H_EVENTS], SK_R_SIGNAL | SK_R_TRANSFER);
+	if (n < 0)
+		return l_err(n);
+	m.w[0] = events;
+	m.w[1] = L_NOTE_IO;
+	m.snd_nh = 1;
+	m.snd_h[0] = (sk_handle_t)n;
+	r = sk_rpc(h, &m, SK_FOREVER);
+	if (r < 0 && m.snd_nh == 1 && SK_ERR(r) != SK_E_PEERDIED)
+		sk_handle_close((sk_handle_t)n);	/* may not have moved */
+	if (r < 0)
+		return l_err(r);
+	if (r & (int64_t)(events | IO_POLLERR | IO_POLLHUP | IO_POLLNVAL))
+		return 0;
+	while (!(L.notes & (L_NOTE_IO | L_NOTE_SIGNAL)))
+		if ((r = l_take_notes(SK_FOREVER)) < 0)
+			return r;
+	L.notes &= ~L_NOTE_IO;
+	return l_pending_signal() ? -L_EINTR : 0;
+}
+
+/* Write n bytes to the kernel log, for the boot console. */
+static int64_t
+klog_write(uint64_t buf, uint64_t n)
+{
+	char tmp[512];
+	uint64_t done = 0;
+
+	while (done < n) {
+		uint64_t k = n - done > sizeof(tmp) ? sizeof(tmp) : n - done;
+
+		if (l_copyin(tmp, buf + done, k) < 0)
+			return done > 0 ? (int64_t)done : -L_EFAULT;
+		sk_debug_log(tmp, k);
+		done += k;
+	}
+	return (int64_t)done;
+}
+
+/*
+ * read(2) on f into user memory: a regular file is read until n bytes or
+ * its end; anything else returns what the first successful request gave.
+ * off is a file offset or IO_OFF_CUR.
+ */
+int64_t
+io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
+{
+	char tmp[BOUNCE];
+	uint64_t total = 0;
+	int64_t r;
+
+	if (f->klog)
+		return -L_EBADF;
+	while (total < n) {
+		struct sk_rpc m = { .label = IO_READ, .rcv = tmp, .rcv_max = BOUNCE };
+		uint64_t k = n - total > BOUNCE ? BOUNCE : n - total;
+
+		m.w[0] = k;
+		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
+		r = io_call(f->h, &m);
+		if (r == -L_EAGAIN) {
+			if (total > 0 || f->nonblock)
+				break;
+			if ((r = io_wait(f->h, IO_POLLIN)) < 0)
+				return r;
+			continue;
+		}
+		if (r < 0)
+			return total > 0 ? (int64_t)total : r;
+		if ((uint64_t)r > k || (uint64_t)r > m.rcv_len)
+			return total > 0 ? (int64_t)total : -L_EIO;
+		if (l_copyout(buf + total, tmp, (uint64_t)r) < 0)
+			return total > 0 ? (int64_t)total : -L_EFAULT;
+		total += (uint64_t)r;
+		if ((uint64_t)r < k || (f->type & IO_S_IFMT) != IO_S_IFREG)
+			break;
+	}
+	return (int64_t)total;
+}
+
+/* write(2) of n bytes of user memory to f; blocks until all are written. */
+int64_t
+io_write(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
+{
+	char tmp[BOUNCE];
+	uint64_t total = 0;
+	int64_t r;
+
+	if (f->klog)
+		return klog_write(buf, n);
+	while (total < n) {
+		struct sk_rpc m = { .label = IO_WRITE, .snd = tmp };
+		uint64_t k = n - total > BOUNCE ? BOUNCE : n - total;
+
+		if (l_copyin(tmp, buf + total, k) < 0)
+			return total > 0 ? (int64_t)total : -L_EFAULT;
+		m.snd_len = (uint32_t)k;
+		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
+		r = io_call(f->h, &m);
+		if (r == -L_EAGAIN) {
+			if (f->nonblock)
+				return total > 0 ? (int64_t)total : r;
+			if ((r = io_wait(f->h, IO_POLLOUT)) < 0)
+				return total > 0 ? (int64_t)total : r;
+			continue;
+		}
+		if (r < 0)
+			return total > 0 ? (int64_t)total : r;
+		if ((uint64_t)r > k)
+			return -L_EIO;
+		total += (uint64_t)r;
+	}
+	if (n == 0) {
+		struct sk_rpc m = { .label = IO_WRITE };
+
+		m.w[1] = off;
+		return io_call(f->h, &m);
+	}
+	return (int64_t)total;
+}
+
+int64_t
+io_stat(sk_handle_t h, struct io_stat *st)
+{
+	struct sk_rpc m = { .label = IO_STAT, .rcv = st, .rcv_max = sizeof(*st) };
+	int64_t r = io_call(h, &m);
+
+	if (r >= 0 && m.rcv_len != sizeof(*st))
+		return -L_EIO;
+	return r < 0 ? r : 0;
+}
+
+void
+l_stat_from(struct l_stat *ls, const struct io_stat *st)
+{
+	memset(ls, 0, sizeof(*ls));
+	ls->dev = st->dev;
+	ls->ino = st->ino;
+	ls->nlink = st->nlink;
+	ls->mode = st->mode;
+	ls->uid = st->uid;
+	ls->gid = st->gid;
+	ls->rdev = st->rdev;
+	ls->size = (int64_t)st->size;
+	ls->blksize = st->blksize ? st->blksize : 4096;
+	ls->blocks = (int64_t)st->blocks;
+	ls->atime = st->atime.sec;
+	ls->atime_ns = st->atime.nsec;
+	ls->mtime = st->mtime.sec;
+	ls->mtime_ns = st->mtime.nsec;
+	ls->ctime = st->ctime.sec;
+	ls->ctime_ns = st->ctime.nsec;
+}

@@ -1,0 +1,87 @@
+/*
+ * Paths. vfs takes absolute paths only (abi/skiff/proto/vfs.h); the libos
+ * joins a relative path to the canonical path of the current directory
+ * or of the directory a descriptor names.
+ */
+#include "libos/libos.h"
+
+/* Copy a NUL-terminated user string of at most max bytes (with the NUL). */
+int64_t
+l_copyin_str(char *dst, uint64_t src, uint64_t max)
+{
+	uint64_t i = 0;
+
+	if (src == 0)
+		return -L_EFAULT;
+	/* Read in pieces that stop at page ends, so a string that ends just
+	   before an unmapped page is still read. */
+	while (i < max) {
+		uint64_t k = 4096 - ((src + i) & 4095);
+
+		if (k > max - i)
+			k = max - i;
+		if (l_copyin(dst + i, src + i, k) < 0)
+			return -L_EFAULT;
+		for (uint64_t j = 0; j < k; j++)
+			if (dst[i + j] == '\0')
+				return (int64_t)(i + j);
+		i += k;
+	}
+	return -L_ENAMETOOLONG;
+}
+
+/*
+ * The absolute form of the user path upath relative to dirfd (L_AT_FDCWD
+ * or a directory descriptor) into out (L_PATH_MAX bytes). An empty path is
+ * -L_ENOENT unless empty_ok (then out is ""). Returns its length or -errno.
+ */
+int64_t
+l_path(int64_t dirfd, uint64_t upath, char *out, int empty_ok)
+{
+	char rel[L_PATH_MAX];
+	const char *base;
+	int64_t n = l_copyin_str(rel, upath, sizeof(rel));
+	size_t bl;
+
+	if (n < 0)
+		return n;
+	if (n == 0) {
+		if (!empty_ok)
+			return -L_ENOENT;
+		out[0] = '\0';
+		return 0;
+	}
+	if (rel[0] == '/') {
+		memcpy(out, rel, (size_t)n + 1);
+		return n;
+	}
+	if ((int32_t)dirfd == L_AT_FDCWD) {
+		base = L.cwd;
+	} else {
+		struct l_fd *f = fd_get((int32_t)dirfd);
+
+		if (f == NULL)
+			return -L_EBADF;
+		if ((f->type & IO_S_IFMT) != IO_S_IFDIR)
+			return -L_ENOTDIR;
+		if (f->path == NULL)
+			return -L_EBADF;
+		base = f->path;
+	}
+	bl = strlen(base);
+	if (bl + 1 + (size_t)n + 1 > L_PATH_MAX)
+		return -L_ENAMETOOLONG;
+	memcpy(out, base, bl);
+	if (bl == 0 || out[bl - 1] != '/')
+		out[bl++] = '/';
+	memcpy(out + bl, rel, (size_t)n + 1);
+	return (int64_t)(bl + (size_t)n);
+}
+
+int64_t
+vfs_call(struct sk_rpc *m)
+{
+	if (L.h[SK_EXEC_H_VFS] == 0)
+		return -L_ENOENT;
+	return io_call(L.h[SK_EXEC_H_VFS], m);
+}

@@ -1,0 +1,342 @@
+/*
+ * fork, vfork and clone, built from native calls in the calling process
+ * (docs/userspace.md):
+ *   fork   a copy-on-write clone of the address space in a new kernel
+ *          process that gets copies of every descriptor's handle, so the
+ *          child's descriptors name the same open objects;
+ *   vfork  a new kernel process on the *same* address space, with a
+ *          libos state and system-call stack of its own; the parent waits
+ *          until the child's kernel process ends (exit, or exec, which
+ *          ends it too);
+ *   thread clone with CLONE_VM|CLONE_THREAD: a new thread in this process.
+ * proc learns of each child (PROC_FORK) before the child runs.
+ */
+#include "libos/libos.h"
+
+#define CLONE_VM		0x00000100
+#define CLONE_FS		0x00000200
+#define CLONE_FILES		0x00000400
+#define CLONE_SIGHAND		0x00000800
+#define CLONE_VFORK		0x00004000
+#define CLONE_PARENT		0x00008000
+#define CLONE_THREAD		0x00010000
+#define CLONE_SYSVSEM		0x00040000
+#define CLONE_SETTLS		0x00080000
+#define CLONE_PARENT_SETTID	0x00100000
+#define CLONE_CHILD_CLEARTID	0x00200000
+#define CLONE_DETACHED		0x00400000
+#define CLONE_CHILD_SETTID	0x01000000
+
+#define CHILD_STACK	(256 * 1024)
+
+/* What a new child or thread starts with (in its own memory). */
+struct child_block {
+	struct sk_regs frame;		/* where it resumes, rax = 0 */
+	struct libos_state *state;
+	uint64_t stack;			/* its system-call stack (top) */
+	uint64_t set_tid;		/* CLONE_CHILD_SETTID address or 0 */
+	int thread;
+};
+
+void libos_child(struct child_block *cb) __attribute__((noreturn));
+void libos_entry(struct sk_regs *r) __attribute__((noreturn));
+
+/* In the fork child's copy of memory: written by the parent. */
+static struct child_block fork_block;
+static char fork_stack[64 * 1024] __attribute__((aligned(16)));
+
+/*
+ * The first code of a child process or thread, on its system-call stack:
+ * register the libos, tell proc who it is, resume the program.
+ */
+void
+libos_child(struct child_block *cb)
+{
+	struct sk_utcb *u = sk_utcb();
+	uint64_t tid;
+
+	u->user_data = (uint64_t)cb->state;
+	u->reflect_stack = cb->stack;
+	if (!cb->thread) {
+		sk_reflect_set((void *)libos_entry);
+		L.main_tid = u->tid;
+		l_threads_reset();
+		l_attach();
+	}
+	tid = cb->thread ? u->tid : (uint64_t)L.pid;
+	if (cb->set_tid != 0) {
+		uint32_t t32 = (uint32_t)tid;
+
+		l_copyout(cb->set_tid, &t32, sizeof(t32));
+	}
+	u->reflect = cb->frame;
+	if (cb->thread)
+		l_free(cb);
+	sk_reflect_return();
+	libos_fatal("cannot start the child");
+}
+
+/*
+ * Give the child process p copies of the handles in st's descriptor
+ * table and roles, rewriting st with the child's values; the child's
+ * event notification is a new one.
+ */
+static int64_t
+give_all(sk_handle_t p, struct libos_state *st)
+{
+	struct sk_handle_info hi;
+	int64_t r, n;
+
+	for (int i = 0; i < SK_EXEC_H_COUNT; i++) {
+		if (st->h[i] == 0)
+			continue;
+		if (i == SK_EXEC_H_EVENTS) {
+			if ((n = sk_notif_create()) < 0)
+				return n;
+			r = sk_handle_give(p, (sk_handle_t)n, SK_R_ALL);
+			sk_handle_close((sk_handle_t)n);
+		} else if ((r = sk_handle_info(st->h[i], &hi)) >= 0) {
+			r = sk_handle_give(p, st->h[i], hi.rights);
+		}
+		if (r < 0)
+			return r;
+		st->h[i] = (sk_handle_t)r;
+	}
+	for (int fd = 0; fd < L_MAXFD; fd++) {
+		struct l_fd *f = &st->fds[fd];
+
+		if (f->h == 0)
+			continue;
+		if ((r = sk_handle_info(f->h, &hi)) < 0 ||
+		    (r = sk_handle_give(p, f->h, hi.rights)) < 0)
+			return r;
+		f->h = (sk_handle_t)r;
+	}
+	st->pid = 0;
+	st->notes = 0;
+	return 0;
+}
+
+/* Register child process p with proc; returns its pid or -errno. */
+static int64_t
+proc_fork(sk_handle_t p, uint32_t flags)
+{
+	struct sk_rpc m = { .label = PROC_FORK };
+	int64_t d;
+
+	if (L.h[SK_EXEC_H_PROC] == 0) {
+		struct sk_proc_info pi;
+
+		return sk_proc_info(p, &pi) < 0 ? -L_EIO : (int64_t)pi.koid;
+	}
+	if ((d = sk_handle_dup(p, SK_R_ALL)) < 0)
+		return l_err(d);
+	m.w[0] = flags;
+	m.snd_nh = 1;
+	m.snd_h[0] = (sk_handle_t)d;
+	return io_call(L.h[SK_EXEC_H_PROC], &m);
+}
+
+static int64_t
+do_fork(struct sk_regs *r, uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
+    uint64_t tls)
+{
+	struct libos_state *copy;
+	int64_t as, p = -1, th, pid;
+
+	if ((copy = l_alloc(sizeof(*copy))) == NULL)
+		return -L_ENOMEM;
+	memcpy(copy, &L, sizeof(*copy));
+	if ((as = sk_as_clone(SK_H_SELF_AS)) < 0) {
+		l_free(copy);
+		return l_err(as);
+	}
+	if ((p = sk_proc_create((sk_handle_t)as, "fork", 0)) < 0) {
+		pid = l_err(p);
+		goto out;
+	}
+	if ((pid = l_err(give_all((sk_handle_t)p, copy))) < 0)
+		goto fail;
+	copy->tid_address = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+	memset(&fork_block, 0, sizeof(fork_block));
+	fork_block.frame = *r;
+	fork_block.frame.rax = 0;
+	if (stack != 0)
+		fork_block.frame.rsp = stack;
+	if (flags & CLONE_SETTLS)
+		fork_block.frame.fs_base = tls;
+	/* The child's libos state lives where the parent's does, in its copy. */
+	fork_block.state = l_state();
+	fork_block.stack = (uint64_t)fork_stack + sizeof(fork_stack);
+	fork_block.set_tid = (flags & CLONE_CHILD_SETTID) ? ctid : 0;
+	if (sk_as_write((sk_handle_t)as, (uint64_t)l_state(), copy, sizeof(*copy)) < 0 ||
+	    sk_as_write((sk_handle_t)as, (uint64_t)&fork_block, &fork_block,
+	    sizeof(fork_block)) < 0) {
+		pid = -L_ENOMEM;
+		goto fail;
+	}
+	if ((pid = proc_fork((sk_handle_t)p, 0)) < 0)
+		goto fail;
+	th = sk_thread_create((sk_handle_t)p, (void *)libos_child,
+	    fork_block.stack, (uint64_t)&fork_block, 0, SK_PRIO_DEFAULT);
+	if (th < 0) {
+		pid = l_err(th);
+		goto fail;
+	}
+	sk_handle_close((sk_handle_t)th);
+	if (flags & CLONE_PARENT_SETTID) {
+		uint32_t t32 = (uint32_t)pid;
+
+		l_copyout(ptid, &t32, sizeof(t32));
+	}
+	goto out;
+fail:
+	sk_proc_kill((sk_handle_t)p, -1);
+out:
+	if (p >= 0)
+		sk_handle_close((sk_handle_t)p);
+	sk_handle_close((sk_handle_t)as);
+	l_free(copy);
+	return pid;
+}
+
+/*
+ * vfork: the child runs in this address space on the parent's user stack
+ * while the parent waits, with its own libos state (descriptor paths
+ * copied, so the child closing one frees only its own) and system-call
+ * stack. Both are freed when the child's kernel process is gone.
+ */
+static int64_t
+do_vfork(struct sk_regs *r)
+{
+	struct libos_state *st;
+	struct child_block *cb;
+	char *stk;
+	int64_t p, th, pid, w;
+	sk_handle_t done;
+
+	st = l_alloc(sizeof(*st));
+	cb = l_alloc(sizeof(*cb));
+	stk = l_alloc(CHILD_STACK);
+	if (st == NULL || cb == NULL || stk == NULL) {
+		pid = -L_ENOMEM;
+		goto out_free;
+	}
+	memcpy(st, &L, sizeof(*st));
+	for (int fd = 0; fd < L_MAXFD; fd++)
+		if (st->fds[fd].path != NULL)
+			st->fds[fd].path = l_strdup(st->fds[fd].path);
+	if ((p = sk_proc_create(SK_H_SELF_AS, "vfork", 0)) < 0) {
+		pid = l_err(p);
+		goto out_paths;
+	}
+	if ((pid = l_err(give_all((sk_handle_t)p, st))) < 0 ||
+	    (pid = proc_fork((sk_handle_t)p, PROC_FORK_VFORK)) < 0)
+		goto out_kill;
+	memset(cb, 0, sizeof(*cb));
+	cb->frame = *r;
+	cb->frame.rax = 0;
+	cb->state = st;
+	cb->stack = ((uint64_t)stk + CHILD_STACK) & ~15ull;
+	if ((w = sk_notif_create()) < 0) {
+		pid = l_err(w);
+		goto out_kill;
+	}
+	done = (sk_handle_t)w;
+	sk_obj_watch((sk_handle_t)p, done, 1);
+	th = sk_thread_create((sk_handle_t)p, (void *)libos_child, cb->stack, (uint64_t)cb, 0,
+	    SK_PRIO_DEFAULT);
+	if (th < 0) {
+		sk_handle_close(done);
+		pid = l_err(th);
+		goto out_kill;
+	}
+	sk_handle_close((sk_handle_t)th);
+	/* Suspended until the child's process ends (its exit or its exec). */
+	sk_notif_wait(done, SK_FOREVER);
+	sk_handle_close(done);
+	sk_handle_close((sk_handle_t)p);
+	goto out_paths;
+out_kill:
+	sk_proc_kill((sk_handle_t)p, -1);
+	sk_handle_close((sk_handle_t)p);
+out_paths:
+	if (st != NULL)
+		for (int fd = 0; fd < L_MAXFD; fd++)
+			l_free(st->fds[fd].path);
+out_free:
+	l_free(st);
+	l_free(cb);
+	l_free(stk);
+	return pid;
+}
+
+/* A new thread of this process (CLONE_VM | CLONE_THREAD). */
+static int64_t
+do_thread(struct sk_regs *r, uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
+    uint64_t tls)
+{
+	struct child_block *cb = l_alloc(sizeof(*cb));
+	char *stk = l_alloc(CHILD_STACK);
+	int64_t th;
+	struct sk_handle_info hi;
+
+	if (cb == NULL || stk == NULL) {
+		l_free(cb);
+		l_free(stk);
+		return -L_ENOMEM;
+	}
+	memset(cb, 0, sizeof(*cb));
+	cb->frame = *r;
+	cb->frame.rax = 0;
+	cb->frame.rsp = stack;
+	if (flags & CLONE_SETTLS)
+		cb->frame.fs_base = tls;
+	cb->state = l_state();
+	cb->stack = ((uint64_t)stk + CHILD_STACK) & ~15ull;
+	cb->set_tid = (flags & CLONE_CHILD_SETTID) ? ctid : 0;
+	cb->thread = 1;
+	th = sk_thread_create(SK_H_SELF_PROC, (void *)libos_child, cb->stack, (uint64_t)cb, 0,
+	    SK_PRIO_DEFAULT);
+	if (th < 0) {
+		l_free(cb);
+		l_free(stk);
+		return l_err(th);
+	}
+	/* The thread's id: the kernel's, which gettid also reports. */
+	if (sk_handle_info((sk_handle_t)th, &hi) < 0)
+		hi.koid = 0;
+	l_thread_register(hi.koid, (flags & CLONE_CHILD_CLEARTID) ? ctid : 0, (sk_handle_t)th);
+	if (flags & CLONE_PARENT_SETTID) {
+		uint32_t t32 = (uint32_t)hi.koid;
+
+		l_copyout(ptid, &t32, sizeof(t32));
+	}
+	return (int64_t)hi.koid;
+}
+
+L_HANDLER(clone)
+{
+	uint64_t flags = l_arg(r, 0), stack = l_arg(r, 1), ptid = l_arg(r, 2);
+	uint64_t ctid = l_arg(r, 3), tls = l_arg(r, 4);
+
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_VM))
+		return -L_EINVAL;
+	if (flags & CLONE_THREAD)
+		return do_thread(r, flags, stack, ptid, ctid, tls);
+	if ((flags & (CLONE_VM | CLONE_VFORK)) == (CLONE_VM | CLONE_VFORK))
+		return do_vfork(r);
+	if (flags & CLONE_VM)
+		return -L_EINVAL;	/* a process sharing memory without vfork: not yet */
+	return do_fork(r, flags, stack, ptid, ctid, tls);
+}
+
+L_HANDLER(fork)
+{
+	return do_fork(r, 0, 0, 0, 0, 0);
+}
+
+L_HANDLER(vfork)
+{
+	return do_vfork(r);
+}

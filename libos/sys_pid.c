@@ -1,0 +1,360 @@
+/*
+ * Process identity and life through proc (abi/skiff/proto/proc.h): exit,
+ * wait4, kill, pids, groups and sessions, user and group ids. Without
+ * proc (the early boot tests) a process is its own kernel process and
+ * runs as root.
+ */
+#include "libos/libos.h"
+
+#define L_WNOHANG	1
+
+static sk_handle_t
+proc_h(void)
+{
+	return L.h[SK_EXEC_H_PROC];
+}
+
+/* One proc request with words only. */
+static int64_t
+proc_req(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2, struct sk_rpc *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->label = label;
+	m->w[0] = w0;
+	m->w[1] = w1;
+	m->w[2] = w2;
+	if (proc_h() == 0)
+		return -L_ENOSYS;
+	return io_call(proc_h(), m);
+}
+
+/* End this Linux process with a wait status. */
+void
+l_exit(uint32_t status)
+{
+	struct sk_rpc m;
+
+	l_threads_exit();
+	proc_req(PROC_EXIT, status, 0, 0, &m);
+	/* The kernel keeps the whole wait status as the exit code (init reads it). */
+	sk_proc_exit((int64_t)status);
+	for (;;)
+		sk_yield();
+}
+
+L_HANDLER(exit)
+{
+	if (l_thread_exit())
+		return 0;	/* another thread of the process goes on */
+	l_exit((uint32_t)(l_arg(r, 0) & 0xff) << 8);
+}
+
+L_HANDLER(exit_group)
+{
+	l_exit((uint32_t)(l_arg(r, 0) & 0xff) << 8);
+}
+
+static int64_t
+do_wait(int64_t sel, uint64_t ustatus, uint64_t options, uint64_t urusage)
+{
+	struct sk_rpc m;
+	int64_t e;
+
+	for (;;) {
+		L.notes &= ~L_NOTE_CHILD;
+		e = proc_req(PROC_WAIT, (uint64_t)sel, options, 0, &m);
+		if (e != -L_EAGAIN || (options & L_WNOHANG))
+			break;
+		while (!(L.notes & (L_NOTE_CHILD | L_NOTE_SIGNAL)))
+			if ((e = l_take_notes(SK_FOREVER)) < 0)
+				return e;
+		if (l_pending_signal() && !(L.notes & L_NOTE_CHILD))
+			return -L_EINTR;
+	}
+	if (e <= 0)
+		return e;
+	if (ustatus != 0) {
+		int32_t st = (int32_t)m.r[1];
+
+		if (l_copyout(ustatus, &st, sizeof(st)) < 0)
+			return -L_EFAULT;
+	}
+	if (urusage != 0) {
+		int64_t ru[18];
+
+		memset(ru, 0, sizeof(ru));
+		ru[0] = (int64_t)(m.r[2] / 1000000000ull);
+		ru[1] = (int64_t)(m.r[2] % 1000000000ull / 1000);
+		ru[2] = (int64_t)(m.r[3] / 1000000000ull);
+		ru[3] = (int64_t)(m.r[3] % 1000000000ull / 1000);
+		if (l_copyout(urusage, ru, sizeof(ru)) < 0)
+			return -L_EFAULT;
+	}
+	return e;
+}
+
+L_HANDLER(wait4)
+{
+	if (l_arg(r, 2) & ~(uint64_t)(1 | 2 | 8 | 0x01000000 | 0x40000000 | 0x80000000u))
+		return -L_EINVAL;
+	return do_wait((int32_t)l_arg(r, 0), l_arg(r, 1), l_arg(r, 2) & 0x0100000b, l_arg(r, 3));
+}
+
+L_HANDLER(kill)
+{
+	struct sk_rpc m;
+
+	if (l_arg(r, 1) > 64)
+		return -L_EINVAL;
+	return proc_req(PROC_KILL, (uint64_t)(int64_t)(int32_t)l_arg(r, 0), l_arg(r, 1), 0, &m);
+}
+
+L_HANDLER(tgkill)
+{
+	struct sk_rpc m;
+
+	if (l_arg(r, 2) > 64 || (int32_t)l_arg(r, 0) <= 0)
+		return -L_EINVAL;
+	/* Signals go to the process; any of its threads may take them. */
+	return proc_req(PROC_KILL, (uint64_t)(int32_t)l_arg(r, 0), l_arg(r, 2), 0, &m);
+}
+
+L_HANDLER(tkill)
+{
+	struct sk_rpc m;
+
+	if (l_arg(r, 1) > 64)
+		return -L_EINVAL;
+	return proc_req(PROC_KILL, (uint64_t)L.pid, l_arg(r, 1), 0, &m);
+}
+
+L_HANDLER(getpid)
+{
+	return L.pid;
+}
+
+L_HANDLER(gettid)
+{
+	uint64_t tid = sk_utcb()->tid;
+
+	return tid == L.main_tid ? L.pid : (int64_t)tid;
+}
+
+L_HANDLER(getppid)
+{
+	struct sk_rpc m;
+
+	if (proc_req(PROC_GETIDS, 0, 0, 0, &m) < 0)
+		return 0;
+	return (int64_t)m.r[1];
+}
+
+L_HANDLER(getpgrp)
+{
+	struct sk_rpc m;
+	int64_t e = proc_req(PROC_GETPGID, 0, 0, 0, &m);
+
+	return e < 0 ? L.pid : e;
+}
+
+L_HANDLER(getpgid)
+{
+	struct sk_rpc m;
+
+	return proc_req(PROC_GETPGID, (uint64_t)(int32_t)l_arg(r, 0), 0, 0, &m);
+}
+
+L_HANDLER(setpgid)
+{
+	struct sk_rpc m;
+
+	if ((int32_t)l_arg(r, 1) < 0)
+		return -L_EINVAL;
+	return proc_req(PROC_SETPGID, (uint64_t)(int32_t)l_arg(r, 0),
+	    (uint64_t)(int32_t)l_arg(r, 1), 0, &m);
+}
+
+L_HANDLER(setsid)
+{
+	struct sk_rpc m;
+
+	return proc_req(PROC_SETSID, 0, 0, 0, &m);
+}
+
+L_HANDLER(getsid)
+{
+	struct sk_rpc m;
+
+	return proc_req(PROC_GETSID, (uint64_t)(int32_t)l_arg(r, 0), 0, 0, &m);
+}
+
+/* The ids proc keeps for this process (cached until a set*id call). */
+static const struct proc_info *
+my_info(void)
+{
+	static struct proc_info pi;
+	static int32_t for_pid = -1;
+	struct sk_rpc m = { .label = PROC_INFO, .rcv = &pi, .rcv_max = sizeof(pi) };
+
+	if (for_pid == L.pid && L.ids_valid)
+		return &pi;
+	memset(&pi, 0, sizeof(pi));
+	m.w[0] = (uint64_t)L.pid;
+	if (proc_h() != 0 && io_call(proc_h(), &m) >= 0 && m.rcv_len == sizeof(pi)) {
+		for_pid = L.pid;
+		L.ids_valid = 1;
+	}
+	return &pi;
+}
+
+L_HANDLER(getuid)
+{
+	return my_info()->ruid;
+}
+
+L_HANDLER(geteuid)
+{
+	return my_info()->euid;
+}
+
+L_HANDLER(getgid)
+{
+	return my_info()->rgid;
+}
+
+L_HANDLER(getegid)
+{
+	return my_info()->egid;
+}
+
+static int64_t
+set_ids(uint32_t label, uint64_t a, uint64_t b, uint64_t c)
+{
+	struct sk_rpc m;
+	int64_t e = proc_req(label, (uint32_t)a, (uint32_t)b, (uint32_t)c, &m);
+
+	L.ids_valid = 0;
+	return e < 0 ? e : 0;
+}
+
+L_HANDLER(setuid)
+{
+	/* root sets all three ids; others only the effective one. */
+	uint32_t id = (uint32_t)l_arg(r, 0);
+
+	if (my_info()->euid == 0)
+		return set_ids(PROC_SETRESUID, id, id, id);
+	return set_ids(PROC_SETRESUID, ~0u, id, ~0u);
+}
+
+L_HANDLER(setgid)
+{
+	uint32_t id = (uint32_t)l_arg(r, 0);
+
+	if (my_info()->euid == 0)
+		return set_ids(PROC_SETRESGID, id, id, id);
+	return set_ids(PROC_SETRESGID, ~0u, id, ~0u);
+}
+
+L_HANDLER(setreuid)
+{
+	return set_ids(PROC_SETRESUID, l_arg(r, 0), l_arg(r, 1), ~0u);
+}
+
+L_HANDLER(setregid)
+{
+	return set_ids(PROC_SETRESGID, l_arg(r, 0), l_arg(r, 1), ~0u);
+}
+
+L_HANDLER(setresuid)
+{
+	return set_ids(PROC_SETRESUID, l_arg(r, 0), l_arg(r, 1), l_arg(r, 2));
+}
+
+L_HANDLER(setresgid)
+{
+	return set_ids(PROC_SETRESGID, l_arg(r, 0), l_arg(r, 1), l_arg(r, 2));
+}
+
+L_HANDLER(getresuid)
+{
+	const struct proc_info *pi = my_info();
+	uint32_t v[3] = { pi->ruid, pi->euid, pi->euid };
+
+	for (int i = 0; i < 3; i++)
+		if (l_copyout(l_arg(r, i), &v[i], 4) < 0)
+			return -L_EFAULT;
+	return 0;
+}
+
+L_HANDLER(getresgid)
+{
+	const struct proc_info *pi = my_info();
+	uint32_t v[3] = { pi->rgid, pi->egid, pi->egid };
+
+	for (int i = 0; i < 3; i++)
+		if (l_copyout(l_arg(r, i), &v[i], 4) < 0)
+			return -L_EFAULT;
+	return 0;
+}
+
+L_HANDLER(getgroups)
+{
+	/* Supplementary groups are not reported by proc_info yet: none. */
+	return 0;
+}
+
+L_HANDLER(setgroups)
+{
+	uint64_t n = l_arg(r, 0);
+	uint32_t g[SK_NGROUPS];
+	struct sk_rpc m = { .label = PROC_SETGROUPS, .snd = g };
+
+	if (n > SK_NGROUPS)
+		return -L_EINVAL;
+	if (n > 0 && l_copyin(g, l_arg(r, 1), n * 4) < 0)
+		return -L_EFAULT;
+	m.snd_len = (uint32_t)(n * 4);
+	if (proc_h() == 0)
+		return -L_EPERM;
+	return io_call(proc_h(), &m) < 0 ? -L_EPERM : 0;
+}
+
+#define REBOOT_MAGIC1		0xfee1deadu
+#define REBOOT_CMD_RESTART	0x01234567u
+#define REBOOT_CMD_HALT		0xcdef0123u
+#define REBOOT_CMD_POWER_OFF	0x4321fedcu
+#define REBOOT_CMD_CAD_ON	0x89abcdefu
+#define REBOOT_CMD_CAD_OFF	0x00000000u
+
+/* reboot(2): init shuts the system down (SVC_POWEROFF); root only. */
+L_HANDLER(reboot)
+{
+	uint32_t m2 = (uint32_t)l_arg(r, 1), cmd = (uint32_t)l_arg(r, 2);
+	struct sk_rpc m = { .label = SVC_POWEROFF };
+
+	if ((uint32_t)l_arg(r, 0) != REBOOT_MAGIC1 || (m2 != 672274793u && m2 != 85072278u &&
+	    m2 != 369367448u && m2 != 537993216u))
+		return -L_EINVAL;
+	if (my_info()->euid != 0)
+		return -L_EPERM;
+	switch (cmd) {
+	case REBOOT_CMD_CAD_ON:
+	case REBOOT_CMD_CAD_OFF:
+		return 0;
+	case REBOOT_CMD_RESTART:
+		m.w[0] = SVC_HOW_REBOOT;
+		break;
+	case REBOOT_CMD_HALT:
+		m.w[0] = SVC_HOW_HALT;
+		break;
+	case REBOOT_CMD_POWER_OFF:
+		m.w[0] = SVC_HOW_POWEROFF;
+		break;
+	default:
+		return -L_EINVAL;
+	}
+	if (L.h[SK_EXEC_H_INIT] == 0)
+		return -L_EPERM;
+	return io_call(L.h[SK_EXEC_H_INIT], &m);
+}

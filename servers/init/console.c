@@ -1,0 +1,175 @@
+/*
+ * The console session: init runs busybox's shell on /dev/console once the
+ * services are up. Interactively (`make run`) it runs a login shell and
+ * starts a new one when it ends. With "exec=<hex>" on the kernel command
+ * line (tools/skiff-exec) it runs that command with `sh -c`, writes
+ * "SKIFF-EXIT <status>" to the console and powers off.
+ */
+#include "servers/init/init.h"
+#include "abi/skiff/proto/vfs.h"
+#include "abi/skiff/proto/io.h"
+#include "abi/skiff/proto/proc.h"
+
+static const char *const envp[] = {
+	"HOME=/root", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", "TERM=vt100", "SHELL=/bin/sh",
+	"USER=root", "LOGNAME=root", NULL
+};
+
+/* Open path through vfs; returns the handle (and its type) or an error. */
+static int64_t
+vfs_open(sk_handle_t vfs, const char *path, uint32_t flags, uint32_t *type)
+{
+	static char canon[FS_PATH_MAX];	/* the reply carries the canonical path */
+	struct sk_rpc m = { .label = VFS_OPEN, .snd = path, .rcv = canon,
+	    .rcv_max = sizeof(canon) };
+	int64_t r;
+
+	m.w[0] = flags;
+	m.snd_len = (uint32_t)strlen(path) + 1;
+	if ((r = sk_rpc(vfs, &m, 10ull * 1000 * 1000 * 1000)) < 0)
+		return r;
+	if (m.rcv_nh != 1)
+		return SK_ERRVAL(SK_E_IO, 0);
+	if (type != NULL)
+		*type = (uint32_t)m.r[1];
+	return m.rcv_h[0];
+}
+
+/* The contents of a file as a memory object (IO_MAP). */
+static int64_t
+vfs_map(sk_handle_t vfs, const char *path, uint64_t *size)
+{
+	struct sk_rpc m = { .label = IO_MAP };
+	int64_t h = vfs_open(vfs, path, IO_O_RDONLY, NULL), r;
+
+	if (h < 0)
+		return h;
+	r = sk_rpc((sk_handle_t)h, &m, 10ull * 1000 * 1000 * 1000);
+	sk_handle_close((sk_handle_t)h);
+	if (r < 0)
+		return r;
+	if (m.rcv_nh != 1)
+		return SK_ERRVAL(SK_E_IO, 0);
+	*size = m.r[0];
+	return m.rcv_h[0];
+}
+
+static void
+console_write(sk_handle_t con, const char *s)
+{
+	struct sk_rpc m = { .label = IO_WRITE, .snd = s };
+
+	m.snd_len = (uint32_t)strlen(s);
+	m.w[1] = IO_OFF_CUR;
+	sk_rpc(con, &m, 5ull * 1000 * 1000 * 1000);
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The command of "exec=<hex>" in the kernel command line, or NULL. */
+static const char *
+exec_command(const struct sk_bootinfo *bi)
+{
+	static char cmd[sizeof(bi->cmdline)];
+	const char *p = bi->cmdline;
+	size_t n = 0;
+
+	for (; *p != '\0'; p++)
+		if ((p == bi->cmdline || p[-1] == ' ') && strncmp(p, "exec=", 5) == 0)
+			break;
+	if (*p == '\0')
+		return NULL;
+	for (p += 5; hexval(p[0]) >= 0 && hexval(p[1]) >= 0 && n + 1 < sizeof(cmd); p += 2)
+		cmd[n++] = (char)(hexval(p[0]) << 4 | hexval(p[1]));
+	cmd[n] = '\0';
+	return cmd;
+}
+
+int
+exec_mode(const struct sk_bootinfo *bi)
+{
+	return exec_command(bi) != NULL;
+}
+
+/*
+ * Run the console session. Returns only in exec mode, after the command
+ * ended, with its exit status.
+ */
+int
+console_session(const struct sk_bootinfo *bi, const struct sk_boot_module *libos)
+{
+	sk_handle_t vfs = service_handle(SVC_VFS, SK_SVC_BADGE(SVC_INIT));
+	const char *cmd = exec_command(bi);
+	const char *argv[4];
+	int64_t con, shell, p;
+	uint64_t size;
+	sk_handle_t fds[3];
+	struct sk_proc_info info;
+	char line[64];
+
+	if (vfs == 0 || libos == NULL) {
+		sk_printf("init: no vfs or libos in the boot image: no console shell\n");
+		return 1;
+	}
+	if ((con = vfs_open(vfs, "/dev/console", IO_O_RDWR, NULL)) < 0) {
+		sk_printf("init: cannot open /dev/console: %s\n", sk_errname(SK_ERR(con)));
+		return 1;
+	}
+	for (;;) {
+		if ((shell = vfs_map(vfs, "/bin/sh", &size)) < 0) {
+			sk_printf("init: cannot read /bin/sh: %s\n", sk_errname(SK_ERR(shell)));
+			return 1;
+		}
+		for (int i = 0; i < 3; i++) {
+			int64_t d = sk_handle_dup((sk_handle_t)con, SK_R_SEND | SK_R_DUP | SK_R_TRANSFER);
+
+			fds[i] = d < 0 ? 0 : (sk_handle_t)d;
+		}
+		if (cmd != NULL) {
+			console_write((sk_handle_t)con, "SKIFF-BEGIN\n");
+			argv[0] = "sh";
+			argv[1] = "-c";
+			argv[2] = cmd;
+			argv[3] = NULL;
+		} else {
+			argv[0] = "-sh";
+			argv[1] = NULL;
+		}
+		p = linux_start((sk_handle_t)shell, size, libos, "/bin/sh", argv, envp,
+		    cmd != NULL ? "/" : "/root", fds, 3);
+		sk_handle_close((sk_handle_t)shell);
+		for (int i = 0; i < 3; i++)
+			if (fds[i] != 0)
+				sk_handle_close(fds[i]);
+		if (p < 0) {
+			sk_printf("init: cannot start the shell: %s\n", sk_errname(SK_ERR(p)));
+			return 1;
+		}
+		wait_program(bi, (sk_handle_t)p);
+		info.exit_code = 0;
+		sk_proc_info((sk_handle_t)p, &info);
+		sk_handle_close((sk_handle_t)p);
+		if (cmd != NULL) {
+			/* The exit code is the Linux wait status (libos/sys_pid.c). */
+			int st = (int)info.exit_code, code;
+
+			code = (st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f);
+			if (info.state == SK_PROC_FAULTED)
+				code = 128 + 11;
+			snprintf(line, sizeof(line), "\nSKIFF-EXIT %d\n", code);
+			console_write((sk_handle_t)con, line);
+			return code;
+		}
+		sk_printf("init: the console shell ended; starting a new one\n");
+	}
+}

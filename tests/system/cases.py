@@ -1,0 +1,60 @@
+"""System tests: busybox command lines run inside Skiff with tools/skiff-exec.
+
+Each case is (name, command line, expected output, expected exit status).
+The expected output is exact (stdout and stderr together, in order). The
+same command lines give the same output under Debian's busybox on Linux:
+tests/run.py --system-oracle runs them on the host to prove it.
+"""
+
+CASES = [
+    ("echo", "echo hello world", "hello world\n", 0),
+    ("exit_status", "exit 7", "", 7),
+    ("sh_c_exit", "sh -c 'exit 7'", "", 7),
+    ("redirect_out", "echo abc > /tmp/f; cat /tmp/f", "abc\n", 0),
+    ("redirect_append", "echo a > /tmp/f; echo b >> /tmp/f; cat /tmp/f", "a\nb\n", 0),
+    ("redirect_in", "echo xyz > /tmp/f; read v < /tmp/f; echo $v", "xyz\n", 0),
+    ("redirect_stderr", "ls /nonexistent 2>/dev/null; echo $?", "1\n", 0),
+    ("heredoc", "cat <<EOF\nline one\nline $((1+1))\nEOF", "line one\nline 2\n", 0),
+    ("pipeline", "echo one two three | tr ' ' '\\n' | sort | head -n 2", "one\nthree\n", 0),
+    ("pipeline_status", "false | true; echo $?", "0\n", 0),
+    ("command_subst", "x=$(echo inner); echo \"got $x\"", "got inner\n", 0),
+    ("subshell", "(cd /tmp && pwd); pwd", "/tmp\n/\n", 0),
+    ("background_wait", "sleep 0.2 & echo started; wait; echo done", "started\ndone\n", 0),
+    ("fork_exec_200", "i=0; while [ $i -lt 200 ]; do /bin/true || exit 1; i=$((i+1)); done; echo $i",
+     "200\n", 0),
+    ("kill_wait_143", "sleep 10 & kill $!; wait $!; echo $?", "143\n", 0),
+    ("trap_usr1", "trap 'echo caught' USR1; kill -USR1 $$; echo after", "caught\nafter\n", 0),
+    ("trap_exit", "trap 'echo bye' EXIT; echo hi", "hi\nbye\n", 0),
+    ("mkdir_p_ls", "mkdir -p /tmp/a/b/c && ls /tmp/a/b", "c\n", 0),
+    ("ls_l", "mkdir /tmp/d; echo 12345 > /tmp/d/f; chmod 640 /tmp/d/f; ls -ln /tmp/d/f | tr -s ' ' | cut -d' ' -f1-5",
+     "-rw-r----- 1 0 0 6\n", 0),
+    ("cp_a", "mkdir -p /tmp/s/x; echo q > /tmp/s/x/f; cp -a /tmp/s /tmp/t; cat /tmp/t/x/f", "q\n", 0),
+    ("mv", "echo m > /tmp/m1; mv /tmp/m1 /tmp/m2; cat /tmp/m2; ls /tmp/m1 2>&1 | wc -l", "m\n1\n", 0),
+    ("rm_rf", "mkdir -p /tmp/r/s/t; touch /tmp/r/s/t/u; rm -rf /tmp/r; ls /tmp/r 2>/dev/null; echo $?",
+     "1\n", 0),
+    ("ln_s", "echo target > /tmp/t1; ln -s /tmp/t1 /tmp/l1; cat /tmp/l1; readlink /tmp/l1",
+     "target\n/tmp/t1\n", 0),
+    ("find", "mkdir -p /tmp/fd/a; touch /tmp/fd/a/x /tmp/fd/y; find /tmp/fd | sort",
+     "/tmp/fd\n/tmp/fd/a\n/tmp/fd/a/x\n/tmp/fd/y\n", 0),
+    ("sort_uniq", "printf 'b\\na\\nb\\nc\\na\\n' | sort | uniq -c | tr -s ' '",
+     " 2 a\n 2 b\n 1 c\n", 0),
+    ("head_tail", "seq 1 10 | head -n 3; seq 1 10 | tail -n 2", "1\n2\n3\n9\n10\n", 0),
+    ("sed", "echo hello world | sed 's/world/skiff/'", "hello skiff\n", 0),
+    ("awk", "printf '1 2\\n3 4\\n' | awk '{s += $1 * $2} END {print s}'", "14\n", 0),
+    ("grep", "printf 'apple\\nbanana\\ncherry\\n' | grep -n an", "2:banana\n", 0),
+    ("grep_status", "echo x | grep -q y; echo $?", "1\n", 0),
+    ("tr_cut", "echo a:b:c | cut -d: -f2 | tr a-z A-Z", "B\n", 0),
+    ("xargs", "printf '1\\n2\\n3\\n' | xargs echo n", "n 1 2 3\n", 0),
+    ("tar_gzip", "mkdir -p /tmp/tz/d; echo data > /tmp/tz/d/f; cd /tmp/tz && tar czf /tmp/a.tgz d "
+     "&& rm -rf d && tar xzf /tmp/a.tgz && cat d/f", "data\n", 0),
+    ("md5sum", "printf abc | md5sum", "900150983cd24fb0d6963f7d28e17f72  -\n", 0),
+    ("sha256sum", "printf abc | sha256sum",
+     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  -\n", 0),
+    ("date", "date -u -d @86400 +%Y-%m-%d", "1970-01-02\n", 0),
+    ("sleep", "sleep 0.1; echo ok", "ok\n", 0),
+    ("test", "[ -d /tmp ] && [ ! -e /nope ] && test 3 -gt 2 && echo yes", "yes\n", 0),
+    ("expr", "expr 6 \\* 7", "42\n", 0),
+    ("printf", "printf '%05d|%-3s|%x\\n' 42 ab 255", "00042|ab |ff\n", 0),
+    ("id", "id", "uid=0(root) gid=0(root)\n", 0),
+    ("wc", "printf 'a b\\nc\\n' | wc -l -w", "        2         3\n", 0),
+]
