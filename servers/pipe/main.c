@@ -9,12 +9,11 @@
 int main(uint64_t arg);
 
 sk_handle_t pipe_ep;
+uint64_t end_instance;
 uint8_t msg_buf[MSG_BUF_SIZE] __attribute__((aligned(16)));
 
-/* Stack the deepest request may use, touched at start-up (see below). */
+/* Stack the deepest request may use, touched at start-up (see warm_up). */
 #define STACK_TOUCH	(16 * 1024)
-/* Handles the server may hold at once: waiters, a request's, a reply's. */
-#define HANDLES_HELD	(MAX_WAITERS + SK_MSG_HANDLES + 2 + 16)
 
 static void __attribute__((noinline))
 touch_stack(void)
@@ -26,25 +25,30 @@ touch_stack(void)
 }
 
 /*
- * Grow the handle table to its working size now, by making HANDLES_HELD
- * handles and closing them again (the kernel never shrinks it).
+ * The kernel's tables that grow with use and never shrink: this process's
+ * handle table and the endpoint's table of tracked badges (one entry per
+ * live end; it doubles when the entries reach twice its buckets). Both
+ * are grown here to what MAX_ENDS live ends and MAX_WAITERS held
+ * notifications need, by minting WARM_BADGES distinct badges at once
+ * (generation 0, which no real end has) and closing them again. Their
+ * close notices are received, and ignored, by the receive loop.
  */
+#define WARM_BADGES	(MAX_ENDS / 2 + 1)
+_Static_assert(WARM_BADGES > MAX_WAITERS + SK_MSG_HANDLES + 16,
+    "the warm-up also makes room for the handles the server holds");
+
 static void
-grow_handle_table(void)
+grow_kernel_tables(void)
 {
-	static sk_handle_t tmp[HANDLES_HELD];
-	int64_t n = sk_notif_create();
-	int k = 0;
+	static sk_handle_t tmp[WARM_BADGES];
+	int k;
 
-	if (n < 0)
-		return;
-	tmp[k++] = (sk_handle_t)n;
-	while (k < HANDLES_HELD) {
-		int64_t d = sk_handle_dup((sk_handle_t)n, SK_R_ALL);
+	for (k = 0; k < WARM_BADGES; k++) {
+		int64_t h = sk_ep_mint_notify(pipe_ep, END_BADGE(k, 0), SK_R_SEND);
 
-		if (d < 0)
+		if (h < 0)
 			break;
-		tmp[k++] = (sk_handle_t)d;
+		tmp[k] = (sk_handle_t)h;
 	}
 	while (k > 0)
 		sk_handle_close(tmp[--k]);
@@ -59,14 +63,17 @@ grow_handle_table(void)
 static int
 warm_up(void)
 {
+	struct sk_proc_info pi;
 	int r;
 
+	if (sk_proc_info(SK_H_SELF_PROC, &pi) >= 0)
+		end_instance = (pi.koid & 0xffff) << 40;
 	memset(msg_buf, 0, sizeof(msg_buf));
 	memset(pipes, 0, sizeof(pipes));
 	memset(ends, 0, sizeof(ends));
 	waiters_init();
 	touch_stack();
-	grow_handle_table();
+	grow_kernel_tables();
 	if ((r = pool_init()) < 0)
 		sk_printf("pipe: cannot set up the buffer pool: %s\n", sk_errname(SK_ERR(r)));
 	return r;

@@ -23,6 +23,7 @@
 #define MAX_ENDS	1024	/* open ends at once */
 #define MAX_WAITERS	256	/* armed IO_POLL notifications, all pipes */
 #define MAX_PIPE_WAITERS 64	/* of them on one pipe */
+_Static_assert(MAX_ENDS <= 0x10000 && MAX_PIPES <= 0x10000, "16-bit indices");
 
 /*
  * Ring buffers: slot i of the pool is PIPE_SIZE bytes of anonymous memory
@@ -31,11 +32,18 @@
  */
 #define BUF_BASE	0x0000500000000000ull
 
-/* Badges of open ends: a tag, the end's generation and its slot. */
+/*
+ * Badges of open ends: a tag, this server instance (end_instance, bits
+ * 40-55, from its process id: a restarted server must not take the
+ * badges of ends its predecessor handed out, which stay valid until their
+ * holders close them), the end's generation and its slot.
+ */
 #define END_BADGE_TAG	(0x50ull << 56)
 #define END_BADGE_MASK	(0x7full << 56)
 #define END_BADGE(idx, gen) \
-	(END_BADGE_TAG | ((uint64_t)((gen) & 0xffffff) << 16) | (uint64_t)(idx))
+	(END_BADGE_TAG | end_instance | ((uint64_t)((gen) & 0xffffff) << 16) | \
+	(uint64_t)(idx))
+extern uint64_t end_instance;
 
 /* The io protocol's file system number for pipes in io_stat.dev. */
 #define PIPE_DEV	((uint64_t)SVC_PIPE << 32)
