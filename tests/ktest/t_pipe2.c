@@ -196,6 +196,75 @@ KTEST(pipe_garbage)
 	return 0;
 }
 
+static uint64_t rnd_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t
+rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* A word that is small, near a limit, or anything. */
+static uint64_t
+rnd_word(void)
+{
+	switch (rnd() % 4) {
+	case 0:		return rnd() % 8;
+	case 1:		return IO_CHUNK - 2 + rnd() % 4;
+	case 2:		return IO_OFF_CUR - rnd() % 2;
+	default:	return rnd();
+	}
+}
+
+/* Random requests on the service and on both ends; then it still works. */
+KTEST(pipe_random_requests)
+{
+	static uint8_t payload[200], reply[SK_MSG_PAYLOAD_MAX];
+	sk_handle_t svc = PIPE_SVC(), r, w, targets[3];
+	char buf[4];
+
+	p_create(svc, &r, &w);
+	targets[0] = svc;
+	targets[1] = r;
+	targets[2] = w;
+	for (int i = 0; i < 400; i++) {
+		struct sk_rpc m;
+		int64_t res;
+
+		memset(&m, 0, sizeof(m));
+		switch (rnd() % 4) {
+		case 0:	 m.label = PIPE_CREATE + (uint32_t)(rnd() % 3); break;
+		case 1:	 m.label = (uint32_t)rnd(); break;
+		default: m.label = IO_READ + (uint32_t)(rnd() % 16); break;
+		}
+		for (int k = 0; k < SK_MSG_WORDS; k++)
+			m.w[k] = rnd_word();
+		if (rnd() % 3 == 0) {
+			m.snd = payload;
+			m.snd_len = (uint32_t)(rnd() % sizeof(payload));
+		}
+		m.rcv = reply;
+		m.rcv_max = sizeof(reply);
+		res = sk_rpc(targets[rnd() % 3], &m, PTIMEOUT);
+		if (res < 0 && (SK_ERR(res) == SK_E_PEERDIED || SK_ERR(res) == SK_E_TIMEOUT))
+			FAIL("request %d (label 0x%x) killed or stalled the server: %s", i,
+			    m.label, sk_errname(SK_ERR(res)));
+		for (uint32_t k = 0; k < m.rcv_nh; k++)
+			sk_handle_close(m.rcv_h[k]);
+	}
+	sk_handle_close(r);
+	sk_handle_close(w);
+	p_create(svc, &r, &w);
+	CHECK(p_write(w, "ok", 2) == 2);
+	CHECK(p_read(r, buf, sizeof(buf)) == 2);
+	sk_handle_close(r);
+	sk_handle_close(w);
+	return 0;
+}
+
 /* FIFO_OPEN with flags: the handle or the error. */
 static int64_t
 fifo_open(sk_handle_t svc, uint64_t ino, uint64_t flags, sk_handle_t *h)
