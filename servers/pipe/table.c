@@ -185,10 +185,20 @@ end_mint(const struct end *e)
 	    SK_R_SEND | SK_R_DUP | SK_R_TRANSFER);
 }
 
+/* Linux's "normal data" twins of IO_POLLIN and IO_POLLOUT, which pipes set too. */
+#define POLLRDNORM	0x040
+#define POLLWRNORM	0x100
+
+/* The IO_POLL* events ready on e now (ps_poll, with the twins). */
 uint32_t
 end_poll(const struct end *e)
 {
 	const struct pipe *p = &pipes[e->pipe];
+	uint32_t ev = ps_poll(&p->st, e->access, e->hup_wait, e->wsnap);
 
-	return ps_poll(&p->st, e->access, e->hup_wait, e->wsnap);
+	if (ev & IO_POLLIN)
+		ev |= POLLRDNORM;
+	if (ev & IO_POLLOUT)
+		ev |= POLLWRNORM;
+	return ev;
 }
