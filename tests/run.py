@@ -49,7 +49,7 @@ BENCH_LINE = re.compile(r"^bench \S+")
 EXPECT_BUSYBOX = "echo KTEST PASS busybox_echo"  # the module's arguments
 EXPECTED = ["busybox_echo"]
 # Service modules booted with the suite when built (servers/<name>).
-SERVICES = ["vfs"]
+SERVICES = ["vfs", "pipe"]
 HOST_RESULT = re.compile(r"^(PASS|FAIL) (\S+?)(?::\s*(.*?))?\s*$")
 ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_]|c)")
 
