@@ -49,6 +49,33 @@ def describe(name, cmd, want_out, want_status, status, got):
     return lines
 
 
+def linux_cases(build, res):
+    """The musl programs of tests/linux: each must pass on this (Linux) host,
+    in a private mount namespace with a fresh /tmp; what it prints there is
+    what it must print on Skiff (the ramdisk has them in /usr/lib/skiff-tests)."""
+    d = os.path.join(build, "linuxtests")
+    out = []
+    if not os.path.isdir(d):
+        return out
+    for name in sorted(os.listdir(d)):
+        prog = os.path.abspath(os.path.join(d, name))
+        script = "mount -t tmpfs none /tmp && cd / && exec \"$0\""
+        try:
+            r = subprocess.run(["unshare", "-m", "sh", "-c", script, prog],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+        except (OSError, subprocess.SubprocessError) as e:
+            res.fail("linux/" + name, "cannot run it on the host: %s" % e)
+            continue
+        text = r.stdout.decode("utf-8", "replace")
+        if r.returncode != 0:
+            res.fail("linux-host/" + name, "fails on Linux itself (status %d)" % r.returncode,
+                     text.splitlines()[-20:])
+            continue
+        res.ok("linux-host/" + name)
+        out.append(("linux/" + name, "/usr/lib/skiff-tests/" + name, text, 0))
+    return out
+
+
 def run(build, res, timeout=90.0, jobs=2):
     """Run every case; report through res (tests/run.py's Results)."""
     missing = image_ready(build)
@@ -56,14 +83,16 @@ def run(build, res, timeout=90.0, jobs=2):
         res.skip("system", "the system image is not complete: %s missing"
                  % ", ".join(missing))
         return
+    all_cases = [("system/" + c[0],) + tuple(c[1:]) for c in cases.CASES]
+    all_cases += linux_cases(build, res)
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
-        futs = [ex.submit(run_case, build, c, timeout) for c in cases.CASES]
+        futs = [ex.submit(run_case, build, c, timeout) for c in all_cases]
         for f in futs:
             name, cmd, want_out, want_status, status, got = f.result()
             if status == want_status and got == want_out:
-                res.ok("system/" + name)
+                res.ok(name)
             else:
-                res.fail("system/" + name, "output or status differs",
+                res.fail(name, "output or status differs",
                          describe(name, cmd, want_out, want_status, status, got))
 
 
