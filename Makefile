@@ -47,6 +47,7 @@ PROGS	= ktest kbench libos $(SERVERS) $(DRIVERS)
 PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
 CMDS	= $(notdir $(wildcard cmd/*))
 CMD_BIN	= $(addprefix $(BUILD)/cmd/,$(CMDS))
+LTESTS	= $(patsubst tests/linux/%.c,$(BUILD)/linuxtests/%,$(wildcard tests/linux/t_*.c))
 LIBFS_SRC = $(wildcard lib/fs/*.c)
 LIBFS_OBJ = $(patsubst %.c,$(BUILD)/u/%.o,$(LIBFS_SRC))
 BUSYBOX	= $(CACHE)/busybox/busybox
@@ -54,7 +55,7 @@ BUSYBOX	= $(CACHE)/busybox/busybox
 DEPS_STAMP = $(CACHE)/.deps-ok
 
 .PHONY: all run test iso debug bench clean check-host deps compile_commands.json
-all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(BUSYBOX)
+all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(LTESTS) $(BUSYBOX)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): mk/deps.sh
@@ -134,6 +135,12 @@ $(BUILD)/cmd/%: $(wildcard cmd/*/*.c) lib/sk/rpc.c $(wildcard abi/skiff/*.h abi/
 	@mkdir -p $(dir $@)
 	@echo "  MUSL   $@"
 	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $(wildcard cmd/$*/*.c) lib/sk/rpc.c
+
+# Linux behaviour tests: musl programs that must pass on Linux and on Skiff.
+$(BUILD)/linuxtests/%: tests/linux/%.c tests/linux/check.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSL   $@"
+	$(Q)musl-gcc -std=gnu11 -static -O2 -Wall -o $@ $< -lpthread
 
 # The library OS sits at SK_LIBOS_BASE (abi/skiff/proto/exec.h) in every
 # Linux process.

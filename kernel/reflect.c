@@ -69,6 +69,7 @@ reflect_syscall(struct trapframe *tf)
 		user_fault(tf, tf->rip, SK_FAULT_EXEC);
 		return;
 	}
+	u->reflect_reason = SK_REFLECT_SYSCALL;
 	r->rax = tf->rax; r->rbx = tf->rbx; r->rcx = tf->rcx; r->rdx = tf->rdx;
 	r->rsi = tf->rsi; r->rdi = tf->rdi; r->rbp = tf->rbp; r->rsp = tf->rsp;
 	r->r8 = tf->r8; r->r9 = tf->r9; r->r10 = tf->r10; r->r11 = tf->r11;
@@ -82,6 +83,44 @@ reflect_syscall(struct trapframe *tf)
 	tf->rsp = (stack & ~15ull) - 8;
 	tf->rdi = t->utcb_va + offsetof(struct sk_utcb, reflect);
 	tf->rax = 0;
+}
+
+/*
+ * A thread marked by proc_interrupt, about to return to user code, enters
+ * its library OS with its current state as the frame (no system call).
+ * Not while it is in the library OS already: it is entered again when it
+ * leaves with reflect_return. A process without a library OS ignores it.
+ */
+void
+reflect_interrupt_check(struct trapframe *tf)
+{
+	struct thread *t = current_thread();
+	struct sk_utcb *u = t->utcb;
+	struct sk_regs *r;
+	uint64_t stack, entry;
+
+	if (!t->interrupt || t->in_reflect || t->killed || (tf->cs & 3) == 0)
+		return;
+	t->interrupt = false;
+	entry = t->proc->reflect_entry;
+	stack = __atomic_load_n(&u->reflect_stack, __ATOMIC_RELAXED);
+	if (entry == 0 || stack < PAGE_SIZE || stack > USER_TOP)
+		return;
+	r = &u->reflect;
+	u->reflect_reason = SK_REFLECT_INTERRUPT;
+	r->rax = tf->rax; r->rbx = tf->rbx; r->rcx = tf->rcx; r->rdx = tf->rdx;
+	r->rsi = tf->rsi; r->rdi = tf->rdi; r->rbp = tf->rbp; r->rsp = tf->rsp;
+	r->r8 = tf->r8; r->r9 = tf->r9; r->r10 = tf->r10; r->r11 = tf->r11;
+	r->r12 = tf->r12; r->r13 = tf->r13; r->r14 = tf->r14; r->r15 = tf->r15;
+	r->rip = tf->rip;
+	r->rflags = tf->rflags;
+	r->fs_base = rdmsr(MSR_FS_BASE);
+	r->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	t->in_reflect = true;
+	tf->rip = entry;
+	tf->rsp = (stack & ~15ull) - 8;
+	tf->rdi = t->utcb_va + offsetof(struct sk_utcb, reflect);
+	tf->vector = 0;		/* return with iretq: the frame is not a syscall's */
 }
 
 int64_t

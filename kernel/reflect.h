@@ -11,6 +11,8 @@
 struct trapframe;
 
 void reflect_syscall(struct trapframe *tf);
+/* On the way back to user mode: enter the libos if an interrupt is due. */
+void reflect_interrupt_check(struct trapframe *tf);
 /* Deliver an unresolvable user fault: to the fault endpoint, else kill. */
 void user_fault(struct trapframe *tf, uint64_t addr, uint64_t access);
 

@@ -59,6 +59,29 @@ sys_proc_kill(struct trapframe *tf)
 	return SK_OK;
 }
 
+/*
+ * Mark every thread of the process to enter its library OS before it next
+ * runs user code (reflect.c). A thread on another CPU sees it at its next
+ * kernel entry (the timer tick at the latest).
+ */
+int64_t
+sys_proc_interrupt(struct trapframe *tf)
+{
+	struct kobject *o;
+	struct process *p;
+	struct list_head *it, *n;
+	int e;
+
+	if ((e = get_obj((uint32_t)tf->rdi, SK_OBJ_PROCESS, SK_R_MANAGE, &o, NULL, NULL)) != SK_OK)
+		return SK_ERRVAL(e, 1);
+	p = (struct process *)o;
+	if (p->state != SK_PROC_RUNNING)
+		return SK_ERRVAL(SK_E_STATE, 1);
+	list_for_each_safe(it, n, &p->threads)
+		list_entry(it, struct thread, proc_link)->interrupt = true;
+	return SK_OK;
+}
+
 int64_t
 sys_proc_info(struct trapframe *tf)
 {

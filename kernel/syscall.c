@@ -41,6 +41,7 @@ syscall_dispatch(struct trapframe *tf)
 		reflect_syscall(tf);
 out:
 	kernel_exit_checks();
+	reflect_interrupt_check(tf);
 	bkl_release();
 }
 

@@ -42,6 +42,7 @@ struct thread {
 	enum thread_state state;
 	bool killed;			/* die at the next kernel exit */
 	bool in_reflect;		/* running the library OS's handler */
+	bool interrupt;			/* enter the library OS before user code runs */
 	bool full_restore;		/* return to user with iretq */
 	uint8_t prio;
 	uint8_t slice;			/* ticks left */

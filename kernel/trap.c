@@ -190,8 +190,10 @@ trap(struct trapframe *tf)
 	} else {
 		panic_trap(tf, "unexpected interrupt");
 	}
-	if (from_user)
+	if (from_user) {
 		kernel_exit_checks();
+		reflect_interrupt_check(tf);
+	}
 	if (took)
 		bkl_release();
 }

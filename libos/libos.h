@@ -144,7 +144,8 @@ void l_strace_enter(const struct sk_regs *r, uint64_t nr);
 void l_strace_leave(int64_t rv);
 int l_strace_wanted(uint64_t sp);
 
-/* signal.c */
+/* signal.c; L_NR_INTERRUPT stands for "no system call" (an interrupt). */
+#define L_NR_INTERRUPT	(~0ull)
 uint64_t l_sig_ignored(void);
 uint64_t l_sig_blocked(void);
 void l_sig_report(void);

@@ -77,6 +77,13 @@ libos_entry(struct sk_regs *r)
 	uint64_t nr = r->rax;
 	int64_t rv;
 
+	if (sk_utcb()->reflect_reason == SK_REFLECT_INTERRUPT) {
+		/* No system call: proc has a signal for us. Resume unchanged. */
+		L.notes |= L_NOTE_SIGNAL;
+		l_signals(r, L_NR_INTERRUPT);
+		rv = sk_reflect_return();
+		libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));
+	}
 	if (L.strace)
 		l_strace_enter(r, nr);
 	if (nr < L_SYS_MAX && handlers[nr] != NULL)

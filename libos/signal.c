@@ -353,7 +353,8 @@ l_deliver(struct sk_regs *r, uint64_t nr, uint64_t blocked, uint64_t frame_mask)
 			}
 			l_exit((uint32_t)s | (core_by_default(s) ? 0x80 : 0));
 		}
-		if ((int64_t)r->rax == -L_EINTR && (a->flags & SA_RESTART) && restartable(nr)) {
+		if (nr != L_NR_INTERRUPT && (int64_t)r->rax == -L_EINTR &&
+		    (a->flags & SA_RESTART) && restartable(nr)) {
 			r->rax = nr;
 			r->rip -= 2;	/* the syscall instruction again */
 		}
@@ -384,7 +385,13 @@ l_signals(struct sk_regs *r, uint64_t nr)
 			return;
 	}
 	L.notes &= ~L_NOTE_SIGNAL;
-	l_deliver(r, nr, L.sig_blocked, L.sig_blocked);
+	if (!l_deliver(r, nr, L.sig_blocked, L.sig_blocked) && nr != L_NR_INTERRUPT &&
+	    (int64_t)r->rax == -L_EINTR && nr != L_SYS_rt_sigsuspend && nr != L_SYS_pause) {
+		/* No handler ran (ignored, or stopped and continued): as on Linux,
+		   the call goes on instead of failing with EINTR. */
+		r->rax = nr;
+		r->rip -= 2;
+	}
 }
 
 static int

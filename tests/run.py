@@ -49,7 +49,7 @@ BENCH_LINE = re.compile(r"^bench \S+")
 EXPECT_BUSYBOX = "echo KTEST PASS busybox_echo"  # the module's arguments
 EXPECTED = ["busybox_echo"]
 # Service modules booted with the suite when built (servers/<name>).
-SERVICES = ["vfs", "uart16550", "tty"]
+SERVICES = ["vfs", "pipe", "uart16550", "tty"]
 HOST_RESULT = re.compile(r"^(PASS|FAIL) (\S+?)(?::\s*(.*?))?\s*$")
 ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_]|c)")
 
@@ -499,6 +499,8 @@ def main():
     p.add_argument("--bench", action="store_true",
                    help="boot the benchmarks under -icount instead of the tests")
     p.add_argument("--no-guest", action="store_true", help="run the host tests only")
+    p.add_argument("--no-system", action="store_true",
+                   help="skip the system tests (busybox through tools/skiff-exec)")
     p.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto",
                    help="auto uses KVM when /dev/kvm works (default: auto)")
     p.add_argument("--qemu", default="qemu-system-x86_64", help="QEMU binary")
@@ -519,6 +521,10 @@ def main():
             run_host(binary, args.host_timeout, res)
         if not args.no_guest:
             run_guest(args, res)
+        if not args.no_guest and not args.no_system and not args.bench:
+            sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "system"))
+            import runner
+            runner.run(args.build, res)
     except KeyboardInterrupt:
         interrupted = True
         res.fail("interrupted", "stopped by a signal")

@@ -77,7 +77,8 @@
 	X(cred_read,		48, 2)	/* (cred, struct sk_cred *) */ \
 	X(reflect_set,		49, 1)	/* (entry or 0) */ \
 	X(reflect_return,	50, 0)	/* resumes the saved frame; no return */ \
-	X(kstat,		51, 1)	/* (struct sk_kstat *) */
+	X(kstat,		51, 1)	/* (struct sk_kstat *) */ \
+	X(proc_interrupt,	52, 1)	/* (proc): its threads enter the libos */
 
 enum sk_sysno {
 #define SK_SYS_ENUM(name, num, nargs) SK_SYS_##name = SK_SYS_BASE + (num),

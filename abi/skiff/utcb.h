@@ -58,7 +58,19 @@ struct sk_utcb {
 
 	/* Free for the program; the kernel never reads or writes it. */
 	uint64_t user_data;
+
+	/* Why the library OS was entered: SK_REFLECT_*. */
+	uint64_t reflect_reason;
 };
+
+/*
+ * Reasons for entering the library OS. SK_REFLECT_INTERRUPT: another
+ * process called proc_interrupt (a signal is waiting); the frame is the
+ * thread's state where it was stopped, and no system call was made, so
+ * the libos must resume it unchanged unless it delivers a signal.
+ */
+#define SK_REFLECT_SYSCALL	0
+#define SK_REFLECT_INTERRUPT	1
 _Static_assert(sizeof(struct sk_utcb) <= 4096, "UTCB fits one page");
 
 #endif

@@ -22,7 +22,7 @@ CASES = [
     ("background_wait", "sleep 0.2 & echo started; wait; echo done", "started\ndone\n", 0),
     ("fork_exec_200", "i=0; while [ $i -lt 200 ]; do /bin/true || exit 1; i=$((i+1)); done; echo $i",
      "200\n", 0),
-    ("kill_wait_143", "sleep 10 & kill $!; wait $!; echo $?", "143\n", 0),
+    ("kill_wait_143", "sleep 10 & kill $!; wait $!; echo $?", "Terminated\n143\n", 0),
     ("trap_usr1", "trap 'echo caught' USR1; kill -USR1 $$; echo after", "caught\nafter\n", 0),
     ("trap_exit", "trap 'echo bye' EXIT; echo hi", "hi\nbye\n", 0),
     ("mkdir_p_ls", "mkdir -p /tmp/a/b/c && ls /tmp/a/b", "c\n", 0),

@@ -19,7 +19,8 @@
 #define PIPE_SIZE	65536	/* capacity of one pipe */
 
 enum pipe_op {
-	PIPE_CREATE = 0x500,	/* -> two handles: [0] the read end, [1] the write end */
+	PIPE_CREATE = 0x500,	/* w0 = 0 or IO_NONBLOCK (set on both ends) -> two
+				   handles: [0] the read end, [1] the write end */
 	PIPE_FIFO_OPEN,		/* services only (vfs): w0 = FIFO key (dev), w1 = key
 				   (ino), w2 = IO_O_* flags -> handle: one end of the
 				   named pipe with that key (created on first open) */

@@ -49,6 +49,7 @@ static inline int64_t sk_proc_create(sk_handle_t as, const char *name, uint32_t 
 { return SK_SYS5(proc_create, as, name, strlen(name), privs, 0); }
 static inline int64_t sk_proc_exit(int64_t code) { return SK_SYS1(proc_exit, code); }
 static inline int64_t sk_proc_kill(sk_handle_t p, int64_t code) { return SK_SYS2(proc_kill, p, code); }
+static inline int64_t sk_proc_interrupt(sk_handle_t p) { return SK_SYS1(proc_interrupt, p); }
 static inline int64_t sk_proc_info(sk_handle_t p, struct sk_proc_info *i) { return SK_SYS2(proc_info, p, i); }
 static inline int64_t sk_proc_set_fault(sk_handle_t p, sk_handle_t ep) { return SK_SYS2(proc_set_fault, p, ep); }
 static inline int64_t sk_proc_set_cred(sk_handle_t p, sk_handle_t c) { return SK_SYS2(proc_set_cred, p, c); }

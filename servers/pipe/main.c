@@ -1,0 +1,189 @@
+/*
+ * pipe: the pipe and FIFO server (abi/skiff/proto/pipe.h). It starts with
+ * its endpoint in h[0] of its struct sk_start (svc.h) and has no
+ * dependencies. A plain receive loop: every request is answered at once;
+ * close notices free open ends (and pipes with their last end).
+ */
+#include "servers/pipe/server.h"
+
+int main(uint64_t arg);
+
+sk_handle_t pipe_ep;
+uint64_t end_instance;
+uint8_t msg_buf[MSG_BUF_SIZE] __attribute__((aligned(16)));
+
+/* Stack the deepest request may use, touched at start-up (see warm_up). */
+#define STACK_TOUCH	(16 * 1024)
+
+static void __attribute__((noinline))
+touch_stack(void)
+{
+	volatile uint8_t pad[STACK_TOUCH];
+
+	for (size_t i = 0; i < sizeof(pad); i += 512)
+		pad[i] = 0;
+}
+
+/*
+ * The kernel's tables that grow with use and never shrink: this process's
+ * handle table and the endpoint's table of tracked badges (one entry per
+ * live end; it doubles when the entries reach twice its buckets). Both
+ * are grown here to what MAX_ENDS live ends and MAX_WAITERS held
+ * notifications need, by minting WARM_BADGES distinct badges at once
+ * (generation 0, which no real end has) and closing them again. Their
+ * close notices are received, and ignored, by the receive loop.
+ */
+#define WARM_BADGES	(MAX_ENDS / 2 + 1)
+_Static_assert(WARM_BADGES > MAX_WAITERS + SK_MSG_HANDLES + 16,
+    "the warm-up also makes room for the handles the server holds");
+
+static void
+grow_kernel_tables(void)
+{
+	static sk_handle_t tmp[WARM_BADGES];
+	int k;
+
+	for (k = 0; k < WARM_BADGES; k++) {
+		int64_t h = sk_ep_mint_notify(pipe_ep, END_BADGE(k, 0), SK_R_SEND);
+
+		if (h < 0)
+			break;
+		tmp[k] = (sk_handle_t)h;
+	}
+	while (k > 0)
+		sk_handle_close(tmp[--k]);
+}
+
+/*
+ * Everything the server will ever touch is touched here, before clients
+ * come: the kernel keeps page tables, stack and data pages and handle
+ * table room once made, and a server that made them while serving would
+ * look like a leak to whoever measures free memory around their use.
+ */
+static int
+warm_up(void)
+{
+	struct sk_proc_info pi;
+	int r;
+
+	if (sk_proc_info(SK_H_SELF_PROC, &pi) >= 0)
+		end_instance = (pi.koid & 0xffff) << 40;
+	memset(msg_buf, 0, sizeof(msg_buf));
+	memset(pipes, 0, sizeof(pipes));
+	memset(ends, 0, sizeof(ends));
+	waiters_init();
+	touch_stack();
+	grow_kernel_tables();
+	if ((r = pool_init()) < 0)
+		sk_printf("pipe: cannot set up the buffer pool: %s\n", sk_errname(SK_ERR(r)));
+	return r;
+}
+
+/* The kernel says the last handle of badge is gone. */
+static void
+closed(uint64_t badge)
+{
+	struct end *e = end_lookup(badge);
+
+	if (e != NULL)
+		end_free(e);
+}
+
+/*
+ * Send a reply that carries a payload or handles. If the caller cannot
+ * take it, the handles are closed (their close notices free what they
+ * named) and no data is consumed; else a read's bytes leave the pipe.
+ */
+static void
+reply_long(struct rep *rp)
+{
+	struct sk_utcb *u = sk_utcb();
+	struct sk_msg m = { 0 };
+
+	m.tag = SK_TAG_LONG;
+	m.w[0] = (uint64_t)rp->w0;
+	u->snd_buf = (uint64_t)rp->data;
+	u->snd_len = rp->len;
+	u->snd_nh = rp->nh;
+	for (uint32_t i = 0; i < rp->nh; i++)
+		u->snd_h[i] = rp->h[i];
+	if (sk_reply(&m) < 0) {
+		for (uint32_t i = 0; i < rp->nh; i++)
+			sk_handle_close(rp->h[i]);
+		return;
+	}
+	if (rp->consume_end != NULL) {
+		struct pipe *p = end_pipe(rp->consume_end);
+
+		ps_consume(&p->st, rp->consume);
+		p->atime = sk_clock();
+		waiters_wake(p);
+	}
+}
+
+static void
+serve(void)
+{
+	struct sk_utcb *u = sk_utcb();
+	struct sk_msg m = { 0 };
+	bool pending = false;	/* a short reply waits in m */
+
+	for (;;) {
+		struct req rq;
+		struct rep rp;
+		int64_t r;
+
+		u->rcv_buf = (uint64_t)msg_buf;
+		u->rcv_max = sizeof(msg_buf);
+		if (pending)
+			r = sk_reply_recv(pipe_ep, &m, SK_FOREVER);
+		else
+			r = sk_recv(pipe_ep, &m, SK_FOREVER);
+		pending = false;
+		if (r < 0)
+			continue;
+		if (SK_TAG_LABEL(m.tag) == SK_LABEL_CLOSED && u->sender.pid == 0) {
+			closed(m.badge);
+			continue;
+		}
+		memset(&rq, 0, sizeof(rq));
+		memset(&rp, 0, sizeof(rp));
+		rq.label = SK_TAG_LABEL(m.tag);
+		for (int i = 0; i < SK_MSG_WORDS; i++)
+			rq.w[i] = m.w[i];
+		rq.badge = m.badge & ~SK_BADGE_NOTIFY;
+		rq.data = msg_buf;
+		rq.len = u->rcv_len;
+		rq.nh = u->rcv_nh <= SK_MSG_HANDLES ? u->rcv_nh : SK_MSG_HANDLES;
+		for (uint32_t i = 0; i < rq.nh; i++)
+			rq.h[i] = u->rcv_h[i];
+		rq.sender = &u->sender;
+		op_dispatch(&rq, &rp);
+		for (uint32_t i = 0; i < rq.nh; i++)
+			if (rq.h[i] != 0)
+				sk_handle_close(rq.h[i]);
+		if (rp.len > 0 || rp.nh > 0) {
+			reply_long(&rp);
+			continue;
+		}
+		memset(&m, 0, sizeof(m));
+		m.w[0] = (uint64_t)rp.w0;
+		pending = true;
+	}
+}
+
+int
+main(uint64_t arg)
+{
+	const struct sk_start *st = (const struct sk_start *)arg;
+
+	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
+		sk_printf("pipe: started without an endpoint\n");
+		return 1;
+	}
+	pipe_ep = st->h[0];
+	if (warm_up() < 0)
+		return 1;
+	serve();
+	return 0;
+}
