@@ -124,6 +124,23 @@ l_attach(void)
 	L.pid = sk_proc_info(SK_H_SELF_PROC, &pi) >= 0 ? (int32_t)pi.koid : 1;
 }
 
+/* Lead a new session with the terminal on fd 0 as controlling terminal. */
+static void
+console_session(void)
+{
+	struct sk_rpc m = { .label = PROC_SETSID };
+	struct l_fd *f = fd_get(0);
+
+	if (L.h[SK_EXEC_H_PROC] != 0)
+		sk_rpc(L.h[SK_EXEC_H_PROC], &m, SK_FOREVER);
+	if (f != NULL && f->h != 0) {
+		memset(&m, 0, sizeof(m));
+		m.label = IO_IOCTL;
+		m.w[0] = 0x540E;	/* TIOCSCTTY */
+		sk_rpc(f->h, &m, SK_FOREVER);
+	}
+}
+
 void
 libos_main(const struct sk_exec_start *st)
 {
@@ -152,6 +169,8 @@ libos_main(const struct sk_exec_start *st)
 	L.main_tid = u->tid;
 	l_sig_exec_init(st->sig_ignored, st->sig_blocked);
 	l_attach();
+	if (st->flags & SK_EXEC_F_CONSOLE)
+		console_session();
 	if (st->sig_ignored != 0 || L.sig_blocked != 0)
 		l_sig_report();
 	libos_jump(L.entry, L.sp_start);

@@ -130,6 +130,8 @@ linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
 		st.fds[i].handle = fds[i];
 	}
 	st.nfds = (uint32_t)nfds;
+	if (nfds > 0)
+		st.flags = SK_EXEC_F_CONSOLE;
 	memset(&a, 0, sizeof(a));
 	a.prog = prog;
 	a.prog_size = size;

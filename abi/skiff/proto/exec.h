@@ -65,12 +65,21 @@ struct sk_exec_start {
 	uint64_t sig_blocked;	/* the blocked mask survives exec */
 	uint32_t umask;
 	uint32_t nfds;
+	uint32_t flags;			/* SK_EXEC_F_* */
+	uint32_t _pad;
 	uint32_t h[SK_EXEC_H_COUNT];	/* by sk_exec_role, 0 when absent */
 	struct sk_exec_fd fds[SK_EXEC_MAXFD];
 	char cwd[SK_EXEC_PATH];		/* canonical; "" means "/" */
 	char exe[SK_EXEC_PATH];		/* the program file's path */
 };
-_Static_assert(sizeof(struct sk_exec_start) == 96 + 16 * SK_EXEC_MAXFD + 2 * SK_EXEC_PATH,
+/*
+ * SK_EXEC_F_CONSOLE: the process starts a new session and makes the
+ * terminal on descriptor 0 its controlling terminal (as a login does),
+ * before the program runs. For the console shell init starts.
+ */
+#define SK_EXEC_F_CONSOLE	(1u << 0)
+
+_Static_assert(sizeof(struct sk_exec_start) == 104 + 16 * SK_EXEC_MAXFD + 2 * SK_EXEC_PATH,
     "sk_exec_start layout");
 
 #endif
