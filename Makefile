@@ -55,7 +55,7 @@ BUSYBOX	= $(CACHE)/busybox/busybox
 DEPS_STAMP = $(CACHE)/.deps-ok
 
 .PHONY: all run test iso debug bench clean check-host deps compile_commands.json
-all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(LTESTS) $(BUSYBOX)
+all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(LTESTS) $(BUSYBOX) $(BUILD)/initrd.cpio
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): mk/deps.sh
@@ -152,6 +152,12 @@ $(BUILD)/bin/libos: $(patsubst %,$(BUILD)/u/%.o,$(basename $(wildcard libos/*.c 
 # Debian's busybox-static, unmodified, fetched with apt-get.
 $(BUSYBOX): mk/busybox.sh | $(DEPS_STAMP)
 	$(Q)sh mk/busybox.sh $(CACHE)/busybox
+
+# The initial ramdisk: busybox with its applet links, /etc, the commands
+# and the Linux behaviour tests (mk/initrd.py).
+$(BUILD)/initrd.cpio: mk/initrd.py $(BUSYBOX) $(wildcard rootfs/etc/*) $(CMD_BIN) $(LTESTS)
+	@echo "  CPIO   $@"
+	$(Q)python3 mk/initrd.py $@ $(BUSYBOX) rootfs/etc $(BUILD)/cmd $(BUILD)/linuxtests
 
 # ---- running -------------------------------------------------------------
 # Boot modules: init is the root task; the others are handed to it.

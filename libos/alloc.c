@@ -1,96 +1,41 @@
 /*
- * A small memory allocator for the libos's own data (descriptor paths,
- * per-thread contexts), kept apart from the program's heap: blocks of
- * 32 bytes to 4 KiB in power-of-two classes carved from pages the libos
- * maps for itself, and whole mappings above that. Not thread-safe on its
- * own: callers hold the libos lock.
+ * The libos's own memory (descriptor paths, per-thread blocks), kept apart
+ * from the program's heap: libsk's allocator under the libos's lock.
  */
 #include "libos/libos.h"
 
-#define MIN_SHIFT	5
-#define MAX_SHIFT	12
-#define NCLASS		(MAX_SHIFT - MIN_SHIFT + 1)
-#define CHUNK		(64 * 1024)
+static volatile int lock;
 
-struct blk {
-	struct blk *next;
-};
-
-/* Every block is preceded by 16 bytes: its class, or the mapping size. */
-struct hdr {
-	uint64_t size;
-	uint64_t _pad;
-};
-
-static struct blk *freelist[NCLASS];
-static char *carve, *carve_end;
-
-static int
-class_of(uint64_t n)
+static void
+a_lock(void)
 {
-	int c = 0;
+	while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
+		sk_yield();
+}
 
-	while ((1ull << (MIN_SHIFT + c)) < n)
-		c++;
-	return c;
+static void
+a_unlock(void)
+{
+	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 }
 
 void *
 l_alloc(uint64_t n)
 {
-	struct hdr *h;
-	uint64_t need = n + sizeof(struct hdr);
-	int c;
+	void *p;
 
-	if (n == 0 || n > (1ull << 40))
-		return NULL;
-	if (need > (1ull << MAX_SHIFT)) {
-		uint64_t len = (need + 4095) & ~4095ull;
-		int64_t va = sk_as_map(SK_H_SELF_AS, 0, len, 0, 0, SK_PROT_READ | SK_PROT_WRITE);
-
-		if (va < 0)
-			return NULL;
-		h = (struct hdr *)va;
-		h->size = len;
-		return h + 1;
-	}
-	c = class_of(need);
-	if (freelist[c] != NULL) {
-		h = (struct hdr *)freelist[c];
-		freelist[c] = freelist[c]->next;
-	} else {
-		uint64_t sz = 1ull << (MIN_SHIFT + c);
-
-		if (carve == NULL || (uint64_t)(carve_end - carve) < sz) {
-			int64_t va = sk_as_map(SK_H_SELF_AS, 0, CHUNK, 0, 0,
-			    SK_PROT_READ | SK_PROT_WRITE);
-
-			if (va < 0)
-				return NULL;
-			carve = (char *)va;
-			carve_end = carve + CHUNK;
-		}
-		h = (struct hdr *)carve;
-		carve += sz;
-	}
-	h->size = (uint64_t)c;
-	return h + 1;
+	a_lock();
+	p = sk_malloc(n);
+	a_unlock();
+	return p;
 }
 
 void
 l_free(void *p)
 {
-	struct hdr *h;
-
-	if (p == NULL)
-		return;
-	h = (struct hdr *)p - 1;
-	if (h->size >= NCLASS) {
-		sk_as_unmap(SK_H_SELF_AS, (uint64_t)h, h->size);
-		return;
-	}
-	((struct blk *)h)->next = freelist[h->size];
-	freelist[h->size] = (struct blk *)h;
+	a_lock();
+	sk_free(p);
+	a_unlock();
 }
 
 char *

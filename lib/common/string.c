@@ -103,3 +103,14 @@ strlcpy(char *dst, const char *src, size_t size)
 	}
 	return len;
 }
+
+void *
+memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == (unsigned char)c)
+			return (void *)(p + i);
+	return NULL;
+}

@@ -42,8 +42,10 @@ vfs_map(sk_handle_t vfs, const char *path, uint64_t *size)
 	struct sk_rpc m = { .label = IO_MAP };
 	int64_t h = vfs_open(vfs, path, IO_O_RDONLY, NULL), r;
 
-	if (h < 0)
+	if (h < 0) {
+		sk_printf("init: cannot open %s: %s\n", path, sk_errname(SK_ERR(h)));
 		return h;
+	}
 	r = sk_rpc((sk_handle_t)h, &m, 10ull * 1000 * 1000 * 1000);
 	sk_handle_close((sk_handle_t)h);
 	if (r < 0)

@@ -140,6 +140,12 @@ sk_utcb(void)
 	return u;
 }
 
+/* Memory for native programs (lib/sk/alloc.c); not thread-safe. */
+void *sk_malloc(uint64_t n);
+void *sk_realloc(void *p, uint64_t n);
+void sk_free(void *p);
+char *sk_strdup(const char *s);
+
 /* Output through the kernel debug log. */
 int sk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int sk_vprintf(const char *fmt, va_list ap);

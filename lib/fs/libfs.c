@@ -1,0 +1,496 @@
+/*
+ * libfs: the receive loop, the open-object table and the decoding of the
+ * fs and io protocols (see libfs.h). Single-threaded: one request at a
+ * time, never blocking.
+ */
+#include "lib/fs/libfs.h"
+#include "lib/fs/perm.h"
+
+#define MAX_OPEN	1024
+#define BADGE_IDX(b)	((uint32_t)((b) & 0xfffff))
+#define BADGE_GEN(b)	((uint32_t)(((b) >> 20) & 0xfffff))
+#define BADGE_INST(b)	((uint32_t)(((b) >> 40) & 0xffff))
+
+struct ofile {
+	uint64_t ino;
+	uint64_t pos;
+	uint32_t flags;		/* IO_O_ACCMODE bits, IO_APPEND, IO_NONBLOCK */
+	uint32_t gen;		/* bumped at every reuse of the slot */
+	int used;
+};
+
+static struct ofile ofiles[MAX_OPEN];
+static uint32_t instance;	/* tells this run's badges from an earlier run's */
+static char rbuf[SK_MSG_PAYLOAD_MAX + 1] __attribute__((aligned(16)));
+static char sbuf[SK_MSG_PAYLOAD_MAX] __attribute__((aligned(16)));
+
+struct reply {
+	uint32_t len;		/* bytes of sbuf to send */
+	sk_handle_t h;		/* a handle to send, or 0 */
+};
+
+struct io_time
+libfs_now(void)
+{
+	uint64_t ns = (uint64_t)sk_clock();
+	struct io_time t = { (int64_t)(ns / 1000000000ull), (uint32_t)(ns % 1000000000ull), 0 };
+
+	return t;
+}
+
+uint8_t
+libfs_dtype(uint32_t mode)
+{
+	switch (mode & IO_S_IFMT) {
+	case IO_S_IFREG:	return IO_DT_REG;
+	case IO_S_IFDIR:	return IO_DT_DIR;
+	case IO_S_IFLNK:	return IO_DT_LNK;
+	case IO_S_IFCHR:	return IO_DT_CHR;
+	case IO_S_IFBLK:	return IO_DT_BLK;
+	case IO_S_IFIFO:	return IO_DT_FIFO;
+	case IO_S_IFSOCK:	return IO_DT_SOCK;
+	default:		return IO_DT_UNKNOWN;
+	}
+}
+
+/* The open object a badge names, or NULL. */
+static struct ofile *
+ofile_of(uint64_t badge)
+{
+	struct ofile *o;
+
+	if (!(badge & SK_BADGE_NOTIFY) || BADGE_INST(badge) != instance)
+		return NULL;
+	if (BADGE_IDX(badge) >= MAX_OPEN)
+		return NULL;
+	o = &ofiles[BADGE_IDX(badge)];
+	return o->used && o->gen == BADGE_GEN(badge) ? o : NULL;
+}
+
+/* The name in the first len bytes of rbuf at off; NULL if malformed. */
+static const char *
+name_at(uint32_t off, uint32_t len, uint32_t *next)
+{
+	const char *s = rbuf + off;
+	uint32_t n = 0;
+
+	while (off + n < len && s[n] != '\0' && n <= FS_NAME_MAX)
+		n++;
+	if (off + n >= len || s[n] != '\0' || n == 0 || n > FS_NAME_MAX)
+		return NULL;
+	if (memchr(s, '/', n) != NULL || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return NULL;
+	if (next != NULL)
+		*next = off + n + 1;
+	return s;
+}
+
+#define NEED(op)	do { if (ops->op == NULL) return -SK_E_NOTSUP; } while (0)
+#define NEEDW(op)	do { if (ops->op == NULL) return -SK_E_ROFS; } while (0)
+
+static int64_t
+stat_reply(void *fs, const struct libfs_ops *ops, uint64_t ino, struct reply *rp)
+{
+	int e;
+
+	if ((e = ops->getattr(fs, ino, (struct io_stat *)sbuf)) < 0)
+		return e;
+	rp->len = sizeof(struct io_stat);
+	return (int64_t)ino;
+}
+
+static int64_t
+fs_open(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint64_t ino, uint32_t flags,
+    struct reply *rp)
+{
+	struct io_stat st;
+	int64_t r;
+	int e;
+
+	if ((e = ops->getattr(fs, ino, &st)) < 0)
+		return e;
+	if ((flags & IO_O_ACCMODE) == 3)
+		return -SK_E_INVAL;
+	if (ops->open != NULL) {
+		if ((r = ops->open(fs, ino, flags)) < 0)
+			return r;
+		if (r > 0) {
+			rp->h = (sk_handle_t)r;
+			return 0;
+		}
+	}
+	if ((flags & IO_O_TRUNC) && (st.mode & IO_S_IFMT) == IO_S_IFREG &&
+	    (flags & IO_O_ACCMODE) != IO_O_RDONLY && ops->truncate != NULL &&
+	    (e = ops->truncate(fs, ino, 0)) < 0)
+		return e;
+	for (uint32_t i = 0; i < MAX_OPEN; i++) {
+		struct ofile *o = &ofiles[i];
+		uint64_t badge;
+
+		if (o->used)
+			continue;
+		o->gen = (o->gen + 1) & 0xfffff;
+		/* The kernel adds SK_BADGE_NOTIFY itself. */
+		badge = ((uint64_t)instance << 40) | ((uint64_t)o->gen << 20) | i;
+		r = sk_ep_mint_notify(ep, badge, SK_R_SEND | SK_R_DUP | SK_R_TRANSFER);
+		if (r < 0)
+			return -SK_ERR(r);
+		o->used = 1;
+		o->ino = ino;
+		o->pos = 0;
+		o->flags = flags & (IO_O_ACCMODE | IO_APPEND | IO_NONBLOCK | IO_O_DIRECTORY);
+		rp->h = (sk_handle_t)r;
+		return 0;
+	}
+	return -SK_E_LIMIT;
+}
+
+/* One fs.h request from vfs (or a test). */
+static int64_t
+fs_request(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint32_t label,
+    const struct sk_msg *m, uint32_t len, struct reply *rp)
+{
+	const char *a, *b;
+	uint32_t next;
+	int64_t r;
+
+	switch (label) {
+	case FS_ROOT:
+		return (int64_t)ops->root;
+	case FS_LOOKUP:
+		if ((a = name_at(0, len, NULL)) == NULL)
+			return -SK_E_INVAL;
+		if ((r = ops->lookup(fs, m->w[0], a)) < 0)
+			return r;
+		return stat_reply(fs, ops, (uint64_t)r, rp);
+	case FS_GETATTR:
+		r = stat_reply(fs, ops, m->w[0], rp);
+		return r < 0 ? r : 0;
+	case FS_SETATTR:
+		NEEDW(setattr);
+		if (len != sizeof(struct io_setattr))
+			return -SK_E_INVAL;
+		return ops->setattr(fs, m->w[0], (const struct io_setattr *)rbuf);
+	case FS_CREATE:
+		NEEDW(create);
+		if ((a = name_at(0, len, NULL)) == NULL)
+			return -SK_E_INVAL;
+		if ((r = ops->create(fs, m->w[0], a, (uint32_t)m->w[1], (uint32_t)m->w[2],
+		    (uint32_t)m->w[3], m->w[4])) < 0)
+			return r;
+		return stat_reply(fs, ops, (uint64_t)r, rp);
+	case FS_SYMLINK:
+		NEEDW(symlink);
+		if ((a = name_at(0, len, &next)) == NULL || next >= len)
+			return -SK_E_INVAL;
+		b = rbuf + next;
+		if (memchr(b, '\0', len - next) == NULL || b[0] == '\0' ||
+		    strlen(b) >= FS_PATH_MAX)
+			return -SK_E_INVAL;
+		return ops->symlink(fs, m->w[0], a, b, (uint32_t)m->w[2], (uint32_t)m->w[3]);
+	case FS_LINK:
+		NEEDW(link);
+		if ((a = name_at(0, len, NULL)) == NULL)
+			return -SK_E_INVAL;
+		return ops->link(fs, m->w[0], a, m->w[1]);
+	case FS_UNLINK:
+		NEEDW(unlink);
+		if ((a = name_at(0, len, NULL)) == NULL || m->w[1] > FS_UNLINK_DIR)
+			return -SK_E_INVAL;
+		return ops->unlink(fs, m->w[0], a, m->w[1] == FS_UNLINK_DIR);
+	case FS_RENAME:
+		NEEDW(rename);
+		if ((a = name_at(0, len, &next)) == NULL || (b = name_at(next, len, NULL)) == NULL)
+			return -SK_E_INVAL;
+		return ops->rename(fs, m->w[0], a, m->w[1], b);
+	case FS_READLINK:
+		NEED(readlink);
+		if ((r = ops->readlink(fs, m->w[0], sbuf, FS_PATH_MAX)) < 0)
+			return r;
+		rp->len = (uint32_t)r;
+		return r;
+	case FS_OPEN:
+		return fs_open(fs, ops, ep, m->w[0], (uint32_t)m->w[1], rp);
+	case FS_STATFS:
+		NEED(statfs);
+		if ((r = ops->statfs(fs, (struct io_statfs *)sbuf)) < 0)
+			return r;
+		rp->len = sizeof(struct io_statfs);
+		return 0;
+	case FS_PARENT:
+		NEED(parent);
+		return ops->parent(fs, m->w[0]);
+	default:
+		return -SK_E_NOSYS;
+	}
+}
+
+struct rd_ctx {
+	uint32_t used, max;
+	uint64_t cookie;
+};
+
+static int
+emit(void *ctx, uint64_t ino, uint8_t type, const char *name, uint64_t next_cookie)
+{
+	struct rd_ctx *c = ctx;
+	size_t nl = strlen(name);
+	uint32_t reclen = (uint32_t)((sizeof(struct io_dirent) + nl + 1 + 7) & ~7ul);
+	struct io_dirent *d;
+
+	if (c->used + reclen > c->max)
+		return 1;
+	d = (struct io_dirent *)(sbuf + c->used);
+	memset(d, 0, reclen);
+	d->ino = ino;
+	d->off = next_cookie;
+	d->reclen = (uint16_t)reclen;
+	d->type = type;
+	memcpy(d->name, name, nl + 1);
+	c->used += reclen;
+	c->cookie = next_cookie;
+	return 0;
+}
+
+static int
+seekable(void *fs, const struct libfs_ops *ops, uint64_t ino)
+{
+	return ops->seekable == NULL || ops->seekable(fs, ino);
+}
+
+/* One io.h request on open object o. */
+static int64_t
+io_request(void *fs, const struct libfs_ops *ops, struct ofile *o, uint32_t label,
+    const struct sk_msg *m, uint32_t len, const struct sk_utcb *u, struct reply *rp)
+{
+	uint32_t acc = o->flags & IO_O_ACCMODE;
+	struct io_stat st;
+	uint64_t off;
+	int64_t r;
+	int e;
+
+	switch (label) {
+	case IO_READ:
+		if (acc == IO_O_WRONLY)
+			return -SK_E_BADF;
+		if ((e = ops->getattr(fs, o->ino, &st)) < 0)
+			return e;
+		if ((st.mode & IO_S_IFMT) == IO_S_IFDIR)
+			return -SK_E_ISDIR;
+		NEED(read);
+		off = m->w[1] == IO_OFF_CUR ? o->pos : m->w[1];
+		if ((int64_t)off < 0)
+			return -SK_E_INVAL;
+		r = ops->read(fs, o->ino, off, sbuf, m->w[0] > IO_CHUNK ? IO_CHUNK : (uint32_t)m->w[0]);
+		if (r > 0) {
+			rp->len = (uint32_t)r;
+			if (m->w[1] == IO_OFF_CUR && seekable(fs, ops, o->ino))
+				o->pos += (uint64_t)r;
+		}
+		return r;
+	case IO_WRITE:
+		if (acc == IO_O_RDONLY)
+			return -SK_E_BADF;
+		NEEDW(write);
+		if (len > IO_CHUNK)
+			return -SK_E_TOOBIG;
+		if ((e = ops->getattr(fs, o->ino, &st)) < 0)
+			return e;
+		if (o->flags & IO_APPEND)
+			off = st.size;
+		else
+			off = m->w[1] == IO_OFF_CUR ? o->pos : m->w[1];
+		if ((int64_t)off < 0)
+			return -SK_E_INVAL;
+		r = ops->write(fs, o->ino, off, rbuf, len);
+		if (r > 0 && (m->w[1] == IO_OFF_CUR || (o->flags & IO_APPEND)) &&
+		    seekable(fs, ops, o->ino))
+			o->pos = off + (uint64_t)r;
+		return r;
+	case IO_SEEK:
+		if (!seekable(fs, ops, o->ino))
+			return -SK_E_SPIPE;
+		switch (m->w[1]) {
+		case IO_SEEK_SET:
+			off = 0;
+			break;
+		case IO_SEEK_CUR:
+			off = o->pos;
+			break;
+		case IO_SEEK_END:
+			if ((e = ops->getattr(fs, o->ino, &st)) < 0)
+				return e;
+			off = st.size;
+			break;
+		default:
+			return -SK_E_INVAL;
+		}
+		r = (int64_t)off + (int64_t)m->w[0];
+		if (r < 0 || ((int64_t)m->w[0] > 0 && r < (int64_t)off))
+			return -SK_E_INVAL;
+		o->pos = (uint64_t)r;
+		return r;
+	case IO_STAT:
+		r = stat_reply(fs, ops, o->ino, rp);
+		return r < 0 ? r : 0;
+	case IO_READDIR: {
+		struct rd_ctx c = { 0, 0, o->pos };
+
+		if ((e = ops->getattr(fs, o->ino, &st)) < 0)
+			return e;
+		if ((st.mode & IO_S_IFMT) != IO_S_IFDIR)
+			return -SK_E_NOTDIR;
+		NEED(readdir);
+		c.max = m->w[0] > IO_CHUNK ? IO_CHUNK : (uint32_t)m->w[0];
+		if ((e = ops->readdir(fs, o->ino, o->pos, emit, &c)) < 0)
+			return e;
+		if (c.used == 0 && c.cookie == o->pos && e > 0)
+			return -SK_E_INVAL;	/* not even one entry fits */
+		o->pos = c.cookie;
+		rp->len = c.used;
+		return c.used;
+	}
+	case IO_SETATTR: {
+		struct io_setattr sa;
+
+		if (len != sizeof(sa))
+			return -SK_E_INVAL;
+		memcpy(&sa, rbuf, sizeof(sa));
+		if ((e = ops->getattr(fs, o->ino, &st)) < 0)
+			return e;
+		if ((e = perm_setattr(&u->sender.cred, &st, &sa)) != SK_OK)
+			return -e;
+		if ((sa.mask & IO_SET_SIZE) && acc == IO_O_RDONLY)
+			return -SK_E_BADF;
+		NEEDW(setattr);
+		return ops->setattr(fs, o->ino, &sa);
+	}
+	case IO_TRUNCATE:
+		if (acc == IO_O_RDONLY)
+			return -SK_E_INVAL;
+		if ((int64_t)m->w[0] < 0)
+			return -SK_E_INVAL;
+		NEEDW(truncate);
+		return ops->truncate(fs, o->ino, m->w[0]);
+	case IO_FSYNC:
+		return 0;
+	case IO_GETFL:
+		return o->flags;
+	case IO_SETFL:
+		o->flags = (o->flags & ~(uint32_t)(IO_APPEND | IO_NONBLOCK)) |
+		    ((uint32_t)m->w[0] & (IO_APPEND | IO_NONBLOCK));
+		return 0;
+	case IO_IOCTL: {
+		uint32_t out_len = 0;
+
+		if (ops->ioctl == NULL)
+			return -SK_E_NOTTY;
+		r = ops->ioctl(fs, o->ino, m->w[0], m->w[1], rbuf, len, sbuf, &out_len);
+		if (r >= 0)
+			rp->len = out_len > IO_CHUNK ? IO_CHUNK : out_len;
+		return r;
+	}
+	case IO_POLL:
+		/* Files and these devices are always ready. */
+		return (int64_t)(m->w[0] & (IO_POLLIN | IO_POLLOUT));
+	case IO_MAP: {
+		uint64_t size = 0;
+
+		if (acc == IO_O_WRONLY)
+			return -SK_E_BADF;
+		if (ops->map == NULL)
+			return -SK_E_NOSYS;
+		if ((r = ops->map(fs, o->ino, &size)) < 0)
+			return r;
+		rp->h = (sk_handle_t)r;
+		return (int64_t)size;
+	}
+	case IO_STATFS:
+		NEED(statfs);
+		if ((r = ops->statfs(fs, (struct io_statfs *)sbuf)) < 0)
+			return r;
+		rp->len = sizeof(struct io_statfs);
+		return 0;
+	default:
+		return -SK_E_NOSYS;
+	}
+}
+
+/* Make the kernel and this process set up what later requests need. */
+static void
+warm_up(sk_handle_t ep)
+{
+	int64_t h;
+
+	memset(ofiles, 0, sizeof(ofiles));
+	memset(rbuf, 0, sizeof(rbuf));
+	memset(sbuf, 0, sizeof(sbuf));
+	/* The kernel makes its close-notice table at the first notify badge. */
+	if ((h = sk_ep_mint_notify(ep, (uint64_t)0xffff << 40, SK_R_SEND)) >= 0)
+		sk_handle_close((sk_handle_t)h);
+}
+
+void
+libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
+{
+	struct sk_utcb *u = sk_utcb();
+	struct sk_msg m = { 0 };
+	int64_t r;
+
+	instance = (uint32_t)(sk_clock() >> 10) & 0x7fff;
+	warm_up(ep);
+	u->rcv_buf = (uint64_t)rbuf;
+	u->rcv_max = SK_MSG_PAYLOAD_MAX;
+	r = sk_recv(ep, &m, SK_FOREVER);
+	for (;;) {
+		uint32_t label = SK_TAG_LABEL(m.tag), len;
+		struct reply rp = { 0, 0 };
+		struct ofile *o;
+		int64_t res;
+
+		if (r < 0) {
+			u->rcv_buf = (uint64_t)rbuf;
+			u->rcv_max = SK_MSG_PAYLOAD_MAX;
+			r = sk_recv(ep, &m, SK_FOREVER);
+			continue;
+		}
+		len = (m.tag & SK_TAG_LONG) ? u->rcv_len : 0;
+		if (label == SK_LABEL_CLOSED) {
+			if ((o = ofile_of(m.badge)) != NULL)
+				o->used = 0;
+			u->rcv_buf = (uint64_t)rbuf;
+			u->rcv_max = SK_MSG_PAYLOAD_MAX;
+			r = sk_recv(ep, &m, SK_FOREVER);
+			continue;
+		}
+		rbuf[len] = '\0';
+		if (label >= FS_ROOT && label < 0x300 && SK_SVC_OF_BADGE(m.badge) != SVC_NONE)
+			res = fs_request(fs, ops, ep, label, &m, len, &rp);
+		else if ((o = ofile_of(m.badge)) != NULL)
+			res = io_request(fs, ops, o, label, &m, len, u, &rp);
+		else if (m.badge & SK_BADGE_NOTIFY)
+			res = -SK_E_BADF;
+		else
+			res = -SK_E_PERM;
+		/* Handles that came with the request are not kept. */
+		if (m.tag & SK_TAG_LONG)
+			for (uint32_t i = 0; i < u->rcv_nh && i < SK_MSG_HANDLES; i++)
+				sk_handle_close(u->rcv_h[i]);
+		if (res < 0 && res > -SK_E_COUNT)
+			res = SK_ERRVAL(-res, 0);
+		m.tag = 0;
+		m.w[0] = (uint64_t)res;
+		if (res >= 0 && (rp.len > 0 || rp.h != 0)) {
+			m.tag = SK_TAG_LONG;
+			u->snd_buf = (uint64_t)sbuf;
+			u->snd_len = rp.len;
+			u->snd_nh = rp.h != 0 ? 1 : 0;
+			u->snd_h[0] = rp.h;
+		}
+		u->rcv_buf = (uint64_t)rbuf;
+		u->rcv_max = SK_MSG_PAYLOAD_MAX;
+		r = sk_reply_recv(ep, &m, SK_FOREVER);
+		if (rp.h != 0 && r < 0 && SK_ERR(r) != SK_E_TIMEOUT)
+			sk_handle_close(rp.h);	/* the reply failed: not delivered */
+	}
+}
