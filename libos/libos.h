@@ -146,6 +146,8 @@ int l_strace_wanted(uint64_t sp);
 
 /* signal.c; L_NR_INTERRUPT stands for "no system call" (an interrupt). */
 #define L_NR_INTERRUPT	(~0ull)
+#define L_NR_RESUME	1001	/* a new child or thread enters its program */
+int64_t l_resume(struct sk_regs *r);
 uint64_t l_sig_ignored(void);
 uint64_t l_sig_blocked(void);
 void l_sig_report(void);

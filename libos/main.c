@@ -84,6 +84,13 @@ libos_entry(struct sk_regs *r)
 		rv = sk_reflect_return();
 		libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));
 	}
+	if (nr == L_NR_RESUME) {
+		rv = l_resume(r);
+		r->rax = (uint64_t)rv;
+		l_signals(r, L_NR_INTERRUPT);
+		rv = sk_reflect_return();
+		libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));
+	}
 	if (L.strace)
 		l_strace_enter(r, nr);
 	if (nr < L_SYS_MAX && handlers[nr] != NULL)

@@ -56,7 +56,7 @@ put_arg(char *b, size_t n, char kind, uint64_t v)
 
 	switch (kind) {
 	case 'd':
-		return snprintf(b, n, "%ld", (long)v);
+		return snprintf(b, n, "%d", (int)(int32_t)v);
 	case 'o':
 		return snprintf(b, n, "0%lo", (unsigned long)v);
 	case 's':
@@ -66,10 +66,10 @@ put_arg(char *b, size_t n, char kind, uint64_t v)
 			return snprintf(b, n, "\"%s\"...", s);
 		}
 		if (len < 0)
-			return snprintf(b, n, "%#lx", (unsigned long)v);
+			return snprintf(b, n, "0x%lx", (unsigned long)v);
 		return snprintf(b, n, "\"%s\"", s);
 	default:
-		return snprintf(b, n, "%#lx", (unsigned long)v);
+		return snprintf(b, n, "0x%lx", (unsigned long)v);
 	}
 }
 
@@ -99,7 +99,7 @@ l_strace_leave(int64_t rv)
 	if (rv < 0 && rv > -4096)
 		n = snprintf(line, sizeof(line), " = -1 (errno %ld)\n", (long)-rv);
 	else
-		n = snprintf(line, sizeof(line), " = %#lx\n", (unsigned long)rv);
+		n = snprintf(line, sizeof(line), " = 0x%lx\n", (unsigned long)rv);
 	sk_debug_log(line, (size_t)n);
 }
 

@@ -30,7 +30,10 @@
 #define CHILD_STACK	(256 * 1024)
 
 /* What a new child or thread starts with (in its own memory). */
+#define CHILD_MAGIC	0x646c696863534f4cull	/* "LOSchild" */
+
 struct child_block {
+	uint64_t magic;
 	struct sk_regs frame;		/* where it resumes, rax = 0 */
 	struct libos_state *state;
 	uint64_t stack;			/* its system-call stack (top) */
@@ -69,11 +72,33 @@ libos_child(struct child_block *cb)
 
 		l_copyout(cb->set_tid, &t32, sizeof(t32));
 	}
-	u->reflect = cb->frame;
-	if (cb->thread)
-		l_free(cb);
-	sk_reflect_return();
+	/*
+	 * Enter the program with every register of the frame: a system call
+	 * the libos reserves (L_NR_RESUME) reflects into libos_entry, which
+	 * takes the frame from cb and resumes it (l_resume).
+	 */
+	cb->magic = CHILD_MAGIC;
+	__asm__ volatile("syscall" :: "a"((uint64_t)L_NR_RESUME), "D"(cb) : "rcx", "r11", "memory");
 	libos_fatal("cannot start the child");
+}
+
+/*
+ * L_NR_RESUME: replace the frame r with the child block at r->rdi. A
+ * program that makes this call itself can only set its own registers.
+ */
+int64_t
+l_resume(struct sk_regs *r)
+{
+	struct child_block cb;
+	struct child_block *p = (struct child_block *)r->rdi;
+
+	if (l_copyin(&cb, r->rdi, sizeof(cb)) < 0 || cb.magic != CHILD_MAGIC)
+		return -L_ENOSYS;
+	p->magic = 0;
+	*r = cb.frame;
+	if (cb.thread)
+		l_free(p);
+	return (int64_t)cb.frame.rax;
 }
 
 /*
@@ -93,7 +118,8 @@ give_all(sk_handle_t p, struct libos_state *st)
 		if (i == SK_EXEC_H_EVENTS) {
 			if ((n = sk_notif_create()) < 0)
 				return n;
-			r = sk_handle_give(p, (sk_handle_t)n, SK_R_ALL);
+			r = sk_handle_give(p, (sk_handle_t)n,
+			    SK_R_SIGNAL | SK_R_WAIT | SK_R_DUP | SK_R_TRANSFER);
 			sk_handle_close((sk_handle_t)n);
 		} else if ((r = sk_handle_info(st->h[i], &hi)) >= 0) {
 			r = sk_handle_give(p, st->h[i], hi.rights);

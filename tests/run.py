@@ -49,7 +49,7 @@ BENCH_LINE = re.compile(r"^bench \S+")
 EXPECT_BUSYBOX = "echo KTEST PASS busybox_echo"  # the module's arguments
 EXPECTED = ["busybox_echo"]
 # Service modules booted with the suite when built (servers/<name>).
-SERVICES = ["vfs", "pipe", "uart16550", "tty"]
+SERVICES = ["vfs", "pipe", "uart16550", "tty", "ramfs", "devfs", "proc", "procfs"]
 HOST_RESULT = re.compile(r"^(PASS|FAIL) (\S+?)(?::\s*(.*?))?\s*$")
 ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_]|c)")
 
@@ -238,6 +238,8 @@ def qemu_command(args):
         # Services (init starts those in its table that are in the image).
         services = "".join(",%s/bin/%s" % (b, s) for s in SERVICES
                            if os.path.isfile(os.path.join(b, "bin", s)))
+        if os.path.isfile(os.path.join(b, "initrd.cpio")):
+            services += ",%s/initrd.cpio" % b
         modules = ("%s/bin/init ktest%s,%s/bin/libos,%s %s,%s/bin/ktest"
                    % (b, services, b, args.busybox, EXPECT_BUSYBOX, b))
     return [args.qemu] + accel + [

@@ -10,10 +10,23 @@
 #include "abi/skiff/proto/io.h"
 #include "abi/skiff/proto/proc.h"
 
-static const char *const envp[] = {
+/* The last slot takes SKIFF_STRACE=1 when the command line says "strace". */
+static const char *envp[] = {
 	"HOME=/root", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", "TERM=vt100", "SHELL=/bin/sh",
-	"USER=root", "LOGNAME=root", NULL
+	"USER=root", "LOGNAME=root", NULL, NULL
 };
+
+static int
+cmdline_has(const struct sk_bootinfo *bi, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = bi->cmdline; *p != '\0'; p++)
+		if ((p == bi->cmdline || p[-1] == ' ') && strncmp(p, word, n) == 0 &&
+		    (p[n] == '\0' || p[n] == ' '))
+			return 1;
+	return 0;
+}
 
 /* Open path through vfs; returns the handle (and its type) or an error. */
 static int64_t
@@ -119,6 +132,8 @@ console_session(const struct sk_bootinfo *bi, const struct sk_boot_module *libos
 	struct sk_proc_info info;
 	char line[64];
 
+	if (cmdline_has(bi, "strace"))
+		envp[6] = "SKIFF_STRACE=1";
 	if (vfs == 0 || libos == NULL) {
 		sk_printf("init: no vfs or libos in the boot image: no console shell\n");
 		return 1;

@@ -116,7 +116,7 @@ linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
 	st.h[SK_EXEC_H_VFS] = service_handle(SVC_VFS, 0);
 	st.h[SK_EXEC_H_PIPE] = service_handle(SVC_PIPE, 0);
 	if (init_ep != 0) {
-		int64_t ih = sk_ep_mint(init_ep, 0, SK_R_SEND | SK_R_DUP | SK_R_TRANSFER);
+		int64_t ih = sk_handle_dup(init_ep, SK_R_SEND | SK_R_DUP | SK_R_TRANSFER);
 
 		st.h[SK_EXEC_H_INIT] = ih < 0 ? 0 : (sk_handle_t)ih;
 	}

@@ -76,7 +76,10 @@ service_handle(enum sk_svc_id id, uint64_t badge)
 
 	if (id <= SVC_NONE || id >= SVC_COUNT || svcs[id].ep == 0)
 		return 0;
-	h = sk_ep_mint(svcs[id].ep, badge, SK_R_SEND | SK_R_DUP | SK_R_TRANSFER);
+	if (badge == 0)		/* unbadged: a plain copy with fewer rights */
+		h = sk_handle_dup(svcs[id].ep, SK_R_SEND | SK_R_DUP | SK_R_TRANSFER);
+	else
+		h = sk_ep_mint(svcs[id].ep, badge, SK_R_SEND | SK_R_DUP | SK_R_TRANSFER);
 	return h < 0 ? 0 : (sk_handle_t)h;
 }
 
