@@ -353,13 +353,16 @@ l_deliver(struct sk_regs *r, uint64_t nr, uint64_t blocked, uint64_t frame_mask)
 			}
 			l_exit((uint32_t)s | (core_by_default(s) ? 0x80 : 0));
 		}
-		if (nr != L_NR_INTERRUPT && (int64_t)r->rax == -L_EINTR &&
+		if (nr != L_NR_INTERRUPT && nr != L_SYS_rt_sigreturn && (int64_t)r->rax == -L_EINTR &&
 		    (a->flags & SA_RESTART) && restartable(nr)) {
 			r->rax = nr;
 			r->rip -= 2;	/* the syscall instruction again */
 		}
-		if (setup_frame(r, s, a, frame_mask, &m) < 0)
-			l_exit(11 | 0x80);	/* no room for the frame: SIGSEGV */
+		if (setup_frame(r, s, a, frame_mask, &m) < 0) {
+			sk_printf("libos: no room for a signal frame below 0x%lx\n",
+			    (unsigned long)r->rsp);
+			l_exit(11 | 0x80);	/* SIGSEGV */
+		}
 		L.sig_blocked = (frame_mask | a->mask |
 		    ((a->flags & SA_NODEFER) ? 0 : BIT(s))) & ~UNBLOCKABLE;
 		if (a->flags & SA_RESETHAND)
@@ -385,7 +388,9 @@ l_signals(struct sk_regs *r, uint64_t nr)
 			return;
 	}
 	L.notes &= ~L_NOTE_SIGNAL;
+	/* After rt_sigreturn, r->rax is the restored context's, not a result. */
 	if (!l_deliver(r, nr, L.sig_blocked, L.sig_blocked) && nr != L_NR_INTERRUPT &&
+	    nr != L_SYS_rt_sigreturn &&
 	    (int64_t)r->rax == -L_EINTR && nr != L_SYS_rt_sigsuspend && nr != L_SYS_pause) {
 		/* No handler ran (ignored, or stopped and continued): as on Linux,
 		   the call goes on instead of failing with EINTR. */
@@ -420,11 +425,17 @@ L_HANDLER(rt_sigreturn)
 	struct l_ucontext uc;
 	uint64_t frame = r->rsp - 8;
 
-	if (l_copyin(&uc, frame + 8, sizeof(uc)) < 0)
+	if (l_copyin(&uc, frame + 8, sizeof(uc)) < 0) {
+		sk_printf("libos: rt_sigreturn: no signal frame at 0x%lx\n", (unsigned long)frame);
 		l_exit(11 | 0x80);
+	}
 	if (uc.mc.fpstate != 0) {
-		if (l_copyin(fp, uc.mc.fpstate, XSAVE_SIZE) < 0 || !xrstor_ok(fp))
+		if (l_copyin(fp, uc.mc.fpstate, XSAVE_SIZE) < 0 || !xrstor_ok(fp)) {
+			sk_printf("libos: rt_sigreturn: bad FPU state in the signal frame at 0x%lx "
+			    "(mxcsr 0x%x, xstate_bv 0x%lx)\n", (unsigned long)uc.mc.fpstate,
+			    *(uint32_t *)(fp + 24), *(unsigned long *)(fp + 512));
 			l_exit(11 | 0x80);
+		}
 		__asm__ volatile("xrstor64 (%0)" :: "r"(fp), "a"(~0u), "d"(~0u) : "memory");
 	}
 	r->r8 = uc.mc.r8; r->r9 = uc.mc.r9; r->r10 = uc.mc.r10; r->r11 = uc.mc.r11;

@@ -80,8 +80,8 @@ rlimit(uint64_t res, uint64_t unew, uint64_t uold)
 	m.w[1] = unew != 0 ? nl.cur : ~0ull;
 	m.w[2] = unew != 0 ? nl.max : ~0ull;
 	if (L.h[SK_EXEC_H_PROC] != 0 && (e = io_call(L.h[SK_EXEC_H_PROC], &m)) >= 0) {
-		lim.cur = m.r[0];
-		lim.max = m.r[1];
+		lim.cur = m.r[1];
+		lim.max = m.r[2];
 	} else if (L.h[SK_EXEC_H_PROC] != 0 && unew != 0) {
 		return e;
 	} else {

@@ -71,7 +71,7 @@ enum proc_op {
 	PROC_SETRESGID,		/* same for gids */
 	PROC_SETGROUPS,		/* payload = uint32_t gids[] (euid 0 only) */
 	PROC_RLIMIT,		/* w0 = resource, w1 = soft, w2 = hard (~0: only get)
-				   -> w0 = soft, w1 = hard */
+				   -> w0 = 0, w1 = soft, w2 = hard (~0: unlimited) */
 	PROC_ALARM,		/* w0 = ns from now (0: cancel), w1 = interval ns ->
 				   w0 = ns that were left; SIGALRM when it expires */
 	PROC_SETCWD,		/* payload = the caller's new current directory */

@@ -1,0 +1,240 @@
+/*
+ * Birth and death: spawn, attach, fork, exec, exit, wait, and kernel
+ * processes that end without saying so.
+ */
+#include "servers/proc/proc.h"
+
+/* Free a zombie's slot. */
+void
+proc_reap(struct lproc *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * p ended with wait status status: it becomes a zombie, its children go
+ * to pid 1 (which reaps them itself), and its parent hears of it (or, if
+ * the parent is pid 1 or ignores SIGCHLD, the slot is freed at once).
+ */
+void
+proc_died(struct lproc *p, uint32_t status)
+{
+	struct lproc *parent;
+	uint32_t code;
+
+	if (p->state == P_ZOMBIE || p->state == P_FREE)
+		return;
+	p->state = P_ZOMBIE;
+	p->status = status;
+	p->pending = 0;
+	p->alarm_at = 0;
+	if (p->kproc != 0) {
+		sk_proc_kill(p->kproc, (int64_t)status);
+		sk_handle_close(p->kproc);
+		p->kproc = 0;
+	}
+	if (p->notif != 0) {
+		sk_handle_close(p->notif);
+		p->notif = 0;
+	}
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct lproc *c = &procs[i];
+
+		if (c->state == P_FREE || c->ppid != p->pid || c == p)
+			continue;
+		c->ppid = 1;
+		if (c->state == P_ZOMBIE)
+			proc_reap(c);
+	}
+	parent = by_pid(p->ppid);
+	if (parent == NULL || parent->state == P_ZOMBIE || (parent->ignored & (1ull << 16))) {
+		proc_reap(p);
+		return;
+	}
+	code = (status & 0x7f) == 0 ? 1 : (status & 0x80) ? 3 : 2;	/* CLD_EXITED/KILLED/DUMPED */
+	sig_post(parent, 17, p->pid, p->ruid, code, (status & 0x7f) == 0 ? status >> 8 : status & 0x7f);
+	note(parent, PROC_NOTE_CHILD);
+}
+
+/* After the reaper's word: find the kernel processes that ended. */
+void
+reap_scan(void)
+{
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct lproc *p = &procs[i];
+		struct sk_proc_info info;
+		uint32_t st;
+
+		if ((p->state != P_RUN && p->state != P_STOPPED) || p->kproc == 0)
+			continue;
+		if (sk_proc_info(p->kproc, &info) < 0 || info.state == SK_PROC_RUNNING)
+			continue;
+		/* The libos ends with the wait status as exit code (l_exit). */
+		if (info.state == SK_PROC_FAULTED)
+			st = status_signaled(11);
+		else if (info.exit_code >= 0 && info.exit_code <= 0xffff)
+			st = (uint32_t)info.exit_code;
+		else
+			st = status_signaled(9);
+		proc_died(p, st);
+	}
+}
+
+/* A handle and the payload that came with a request. */
+static sk_handle_t
+take_handle(const struct sk_utcb *u, const struct sk_msg *m)
+{
+	if (!(m->tag & SK_TAG_LONG) || u->rcv_nh < 1)
+		return 0;
+	return u->rcv_h[0];
+}
+
+int64_t
+op_spawn(uint64_t badge, const struct sk_msg *m, const struct sk_utcb *u)
+{
+	sk_handle_t k = take_handle(u, m);
+	struct lproc *p;
+
+	if (SK_SVC_OF_BADGE(badge) == SVC_NONE)
+		return SK_ERRVAL(SK_E_PERM, 0);
+	if (k == 0)
+		return SK_ERRVAL(SK_E_INVAL, 0);
+	if ((p = proc_new()) == NULL) {
+		sk_handle_close(k);
+		return SK_ERRVAL(SK_E_LIMIT, 0);
+	}
+	p->kproc = k;
+	p->ppid = m->w[0] != 0 && by_pid((uint32_t)m->w[0]) != NULL ? (uint32_t)m->w[0] : 1;
+	p->pgid = p->sid = p->pid;
+	strlcpy(p->cwd, "/", sizeof(p->cwd));
+	proc_set_cmd(p, (const char *)u->rcv_buf, (m->tag & SK_TAG_LONG) ? u->rcv_len : 0);
+	proc_watch(p);
+	return p->pid;
+}
+
+int64_t
+op_attach(struct lproc *p, const struct sk_utcb *u, struct sk_msg *m)
+{
+	sk_handle_t n = take_handle(u, m);
+
+	if (n == 0)
+		return SK_ERRVAL(SK_E_INVAL, 0);
+	if (p->notif != 0)
+		sk_handle_close(p->notif);
+	p->notif = n;
+	if (p->pending & ~p->blocked)
+		note(p, PROC_NOTE_SIGNAL);
+	m->w[1] = p->ppid;
+	m->w[2] = p->pgid;
+	m->w[3] = p->sid;
+	return p->pid;
+}
+
+int64_t
+op_fork(struct lproc *p, const struct sk_msg *m, const struct sk_utcb *u)
+{
+	sk_handle_t k = take_handle(u, m);
+	struct lproc *c;
+	int n = 0;
+
+	if (k == 0)
+		return SK_ERRVAL(SK_E_INVAL, 0);
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE &&
+		    procs[i].ruid == p->ruid)
+			n++;
+	if (p->euid != 0 && (uint64_t)n >= p->rlim_cur[6]) {
+		sk_handle_close(k);
+		return SK_ERRVAL(SK_E_LIMIT, 0);
+	}
+	if ((c = proc_new()) == NULL) {
+		sk_handle_close(k);
+		return SK_ERRVAL(SK_E_LIMIT, 0);
+	}
+	uint32_t pid = c->pid;
+	uint64_t start = c->start_ns;
+
+	*c = *p;		/* ids, group, session, limits, dispositions, names */
+	c->pid = pid;
+	c->start_ns = start;
+	c->ppid = p->pid;
+	c->state = P_RUN;
+	c->kproc = k;
+	c->notif = 0;
+	c->pending = 0;
+	c->alarm_at = c->alarm_every = 0;
+	c->report_stop = c->report_cont = c->exited = 0;
+	proc_watch(c);
+	return c->pid;
+}
+
+int64_t
+op_exec(struct lproc *p, const struct sk_utcb *u)
+{
+	sk_handle_t k = u->rcv_nh >= 1 ? u->rcv_h[0] : 0;
+
+	if (k == 0)
+		return SK_ERRVAL(SK_E_INVAL, 0);
+	/* The old kernel process ends by itself; it is no longer watched. */
+	if (p->kproc != 0)
+		sk_handle_close(p->kproc);
+	p->kproc = k;
+	p->caught = 0;
+	proc_set_cmd(p, (const char *)u->rcv_buf, u->rcv_len);
+	proc_watch(p);
+	return 0;
+}
+
+int64_t
+op_exit(struct lproc *p, const struct sk_msg *m)
+{
+	p->exited = 1;
+	proc_died(p, (uint32_t)m->w[0] & 0xffff);
+	return 0;
+}
+
+#define WNOHANG		1
+#define WUNTRACED	2
+#define WCONTINUED	8
+#define WNOWAIT		0x01000000
+
+int64_t
+op_wait(struct lproc *p, struct sk_msg *m)
+{
+	int64_t sel = (int64_t)m->w[0];
+	uint64_t opt = m->w[1];
+	int any = 0;
+
+	if (opt & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT))
+		return SK_ERRVAL(SK_E_INVAL, 2);
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct lproc *c = &procs[i];
+		uint32_t pid = c->pid;
+
+		if (c->state == P_FREE || c->ppid != p->pid || !wait_matches(c, sel, p->pgid))
+			continue;
+		any = 1;
+		if (c->state == P_ZOMBIE) {
+			m->w[1] = c->status;
+			m->w[2] = m->w[3] = 0;
+			if (!(opt & WNOWAIT))
+				proc_reap(c);
+			return pid;
+		}
+		if ((opt & WUNTRACED) && c->report_stop && c->state == P_STOPPED) {
+			m->w[1] = c->status;
+			if (!(opt & WNOWAIT))
+				c->report_stop = 0;
+			return pid;
+		}
+		if ((opt & WCONTINUED) && c->report_cont) {
+			m->w[1] = 0xffff;
+			if (!(opt & WNOWAIT))
+				c->report_cont = 0;
+			return pid;
+		}
+	}
+	if (!any)
+		return SK_ERRVAL(SK_E_CHILD, 1);
+	return (opt & WNOHANG) ? 0 : SK_ERRVAL(SK_E_AGAIN, 0);
+}

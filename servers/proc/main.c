@@ -1,0 +1,136 @@
+/*
+ * proc: start-up, the receive loop and the reaper thread.
+ */
+#include "servers/proc/proc.h"
+
+#define REAP_LABEL	0x4ff
+#define REAP_BADGE	0x70726f6372656170ull	/* "procreap" */
+
+sk_handle_t watch_notif;
+static sk_handle_t self_ep;		/* send handle with REAP_BADGE */
+static char rbuf[SK_MSG_PAYLOAD_MAX] __attribute__((aligned(16)));
+static char sbuf[sizeof(struct proc_info)] __attribute__((aligned(16)));
+static char reaper_stack[16384] __attribute__((aligned(16)));
+
+int main(uint64_t arg);
+
+/* Wait for watched kernel processes to end; tell the main thread. */
+static void __attribute__((noreturn))
+reaper(uint64_t arg)
+{
+	for (;;) {
+		struct sk_msg m = { .tag = REAP_LABEL };
+
+		if (sk_notif_wait(watch_notif, SK_FOREVER) < 0) {
+			sk_sleep(100 * 1000 * 1000);
+			continue;
+		}
+		sk_call(self_ep, &m, SK_FOREVER);
+	}
+}
+
+static int64_t
+dispatch(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len)
+{
+	uint32_t label = SK_TAG_LABEL(m->tag);
+	struct lproc *p;
+
+	*reply_len = 0;
+	if (label == REAP_LABEL && m->badge == REAP_BADGE) {
+		reap_scan();
+		return 0;
+	}
+	if (label == PROC_SPAWN)
+		return op_spawn(m->badge, m, u);
+	if (label == PROC_INFO)
+		return op_info(m, sbuf, reply_len);
+	p = by_koid(u->sender.pid);
+	if (label == PROC_KILL)
+		return op_kill(p, m->badge, m, u);
+	if (p == NULL)
+		return SK_ERRVAL(SK_E_SRCH, 0);
+	switch (label) {
+	case PROC_ATTACH:	return op_attach(p, u, m);
+	case PROC_FORK:		return op_fork(p, m, u);
+	case PROC_EXEC:		return op_exec(p, u);
+	case PROC_EXIT:		return op_exit(p, m);
+	case PROC_WAIT:		return op_wait(p, m);
+	case PROC_SIGTAKE:	return op_sigtake(p, m);
+	case PROC_SIGSTATE:	return op_sigstate(p, m);
+	case PROC_STOPPED:	return op_stopped(p, m);
+	case PROC_ALARM:	return op_alarm(p, m);
+	case PROC_GETIDS: case PROC_SETPGID: case PROC_GETPGID: case PROC_SETSID:
+	case PROC_GETSID: case PROC_SETRESUID: case PROC_SETRESGID: case PROC_SETGROUPS:
+	case PROC_RLIMIT: case PROC_SETCWD:
+		return op_ids(p, label, m, u);
+	default:
+		return SK_ERRVAL(SK_E_NOSYS, 0);
+	}
+}
+
+int
+main(uint64_t arg)
+{
+	const struct sk_start *st = (const struct sk_start *)arg;
+	struct sk_utcb *u = sk_utcb();
+	sk_handle_t ep;
+	struct sk_msg m = { 0 };
+	int64_t r, n, th;
+
+	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
+		sk_printf("proc: no endpoint\n");
+		return 1;
+	}
+	ep = st->h[0];
+	if ((n = sk_notif_create()) < 0 || (r = sk_ep_mint(ep, REAP_BADGE, SK_R_SEND)) < 0) {
+		sk_printf("proc: cannot set up the reaper\n");
+		return 1;
+	}
+	watch_notif = (sk_handle_t)n;
+	self_ep = (sk_handle_t)r;
+	memset(procs, 0, sizeof(procs));
+	memset(rbuf, 0, sizeof(rbuf));
+	th = sk_thread_create(SK_H_SELF_PROC, (void *)reaper,
+	    (uint64_t)reaper_stack + sizeof(reaper_stack) - 8, 0, 0, SK_PRIO_DEFAULT);
+	if (th < 0) {
+		sk_printf("proc: cannot start the reaper\n");
+		return 1;
+	}
+	sk_handle_close((sk_handle_t)th);
+	u->rcv_buf = (uint64_t)rbuf;
+	u->rcv_max = sizeof(rbuf);
+	r = sk_recv(ep, &m, alarms_run());
+	for (;;) {
+		uint32_t len = 0;
+		int64_t res;
+
+		if (r < 0) {
+			u->rcv_buf = (uint64_t)rbuf;
+			u->rcv_max = sizeof(rbuf);
+			r = sk_recv(ep, &m, alarms_run());
+			continue;
+		}
+		if (SK_TAG_LABEL(m.tag) == SK_LABEL_CLOSED) {
+			r = sk_recv(ep, &m, alarms_run());
+			continue;
+		}
+		if (!(m.tag & SK_TAG_LONG))
+			u->rcv_len = u->rcv_nh = 0;
+		res = dispatch(&m, u, &len);
+		/* Handles a request carried and no operation kept. */
+		if (res < 0 && (m.tag & SK_TAG_LONG))
+			for (uint32_t i = 0; i < u->rcv_nh && i < SK_MSG_HANDLES; i++)
+				sk_handle_close(u->rcv_h[i]);
+		m.w[0] = (uint64_t)res;
+		m.tag = 0;
+		if (len > 0) {
+			m.tag = SK_TAG_LONG;
+			u->snd_buf = (uint64_t)sbuf;
+			u->snd_len = len;
+			u->snd_nh = 0;
+		}
+		u->rcv_buf = (uint64_t)rbuf;
+		u->rcv_max = sizeof(rbuf);
+		r = sk_reply_recv(ep, &m, alarms_run());
+	}
+}
