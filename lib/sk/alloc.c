@@ -16,11 +16,18 @@ struct blk {
 	struct blk *next;
 };
 
-/* Every block is preceded by 16 bytes: its class, or the mapping size. */
+/*
+ * Every block is preceded by 16 bytes: its class, or the mapping size,
+ * and a word that says whether it is in use, so that freeing a block
+ * twice (or a pointer that is not a block) is caught instead of
+ * corrupting the free lists.
+ */
 struct hdr {
 	uint64_t size;
-	uint64_t _pad;
+	uint64_t state;
 };
+
+#define IN_USE	0x6573756e69726b73ull	/* "skrinuse" */
 
 static struct blk *freelist[NCLASS];
 static char *carve, *carve_end;
@@ -52,6 +59,7 @@ sk_malloc(uint64_t n)
 			return NULL;
 		h = (struct hdr *)va;
 		h->size = len;
+		h->state = IN_USE;
 		return h + 1;
 	}
 	c = class_of(need);
@@ -74,6 +82,7 @@ sk_malloc(uint64_t n)
 		carve += sz;
 	}
 	h->size = (uint64_t)c;
+	h->state = IN_USE;
 	return h + 1;
 }
 
@@ -96,12 +105,21 @@ sk_free(void *p)
 	if (p == NULL)
 		return;
 	h = (struct hdr *)p - 1;
+	if (h->state != IN_USE) {
+		sk_printf("sk_free: %p is not an allocated block (freed twice?), from %p\n", p,
+		    __builtin_return_address(0));
+		sk_proc_exit(134);
+	}
+	h->state = 0;
 	if (h->size >= NCLASS) {
 		sk_as_unmap(SK_H_SELF_AS, (uint64_t)h, h->size);
 		return;
 	}
-	((struct blk *)h)->next = freelist[h->size];
-	freelist[h->size] = (struct blk *)h;
+	/* The free-list link overwrites the header: take the class first. */
+	uint64_t c = h->size;
+
+	((struct blk *)h)->next = freelist[c];
+	freelist[c] = (struct blk *)h;
 }
 
 void *
