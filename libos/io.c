@@ -103,6 +103,7 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 	char tmp[BOUNCE];
 	uint64_t total = 0;
 	int64_t r;
+	int interrupted = 0;
 
 	if (f->klog)
 		return -L_EBADF;
@@ -114,9 +115,17 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
 		r = io_call(f->h, &m);
 		if (r == -L_EAGAIN) {
-			if (total > 0 || f->nonblock)
+			if (total > 0)
 				break;
-			if ((r = io_wait(f->h, IO_POLLIN)) < 0)
+			if (f->nonblock)
+				return -L_EAGAIN;
+			if (interrupted)
+				return -L_EINTR;
+			/* Interrupted: look once more, as data that came with the
+			   signal is returned rather than lost to EINTR. */
+			if ((r = io_wait(f->h, IO_POLLIN)) == -L_EINTR)
+				interrupted = 1;
+			else if (r < 0)
 				return r;
 			continue;
 		}
@@ -131,6 +140,19 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 			break;
 	}
 	return (int64_t)total;
+}
+
+/* A write to a pipe with no reader: SIGPIPE, then EPIPE if it returns. */
+static int64_t
+broken_pipe(void)
+{
+	struct sk_rpc m = { .label = PROC_KILL };
+
+	m.w[0] = (uint64_t)L.pid;
+	m.w[1] = 13;	/* SIGPIPE */
+	if (L.h[SK_EXEC_H_PROC] != 0)
+		sk_rpc(L.h[SK_EXEC_H_PROC], &m, SK_FOREVER);
+	return -L_EPIPE;
 }
 
 /* write(2) of n bytes of user memory to f; blocks until all are written. */
@@ -159,6 +181,8 @@ io_write(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 				return total > 0 ? (int64_t)total : r;
 			continue;
 		}
+		if (r == -L_EPIPE)
+			return total > 0 ? (int64_t)total : broken_pipe();
 		if (r < 0)
 			return total > 0 ? (int64_t)total : r;
 		if ((uint64_t)r > k)

@@ -133,7 +133,9 @@ int64_t vfs_call(struct sk_rpc *m);
 /* main.c, sys_pid.c, thread.c: life of the process and its threads. */
 void l_attach(void);
 void l_exit(uint32_t status) __attribute__((noreturn));
-void l_thread_register(uint64_t tid, uint64_t clear_tid, sk_handle_t th);
+void l_thread_register(uint64_t clear_tid);
+void l_thread_born(void);
+void l_thread_exit_failed(void);
 void l_threads_reset(void);
 int l_thread_exit(void);
 void l_threads_exit(void);

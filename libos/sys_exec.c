@@ -274,6 +274,9 @@ do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp)
 	ea.start = &exec_start;
 	p = sk_exec_linux(&ea);
 	sk_handle_close(vmo);
+	if (p < 0 && L.strace)
+		sk_printf("libos: exec %s: %s (argument %d)\n", path, sk_errname(SK_ERR(p)),
+		    SK_ERRARG(p));
 	if (p < 0)
 		return SK_ERR(p) == SK_E_INVAL ? -L_ENOEXEC : l_err(p);
 	if ((e = proc_exec((sk_handle_t)p, &a, path)) < 0 ||

@@ -38,6 +38,7 @@ struct child_block {
 	struct libos_state *state;
 	uint64_t stack;			/* its system-call stack (top) */
 	uint64_t set_tid;		/* CLONE_CHILD_SETTID address or 0 */
+	uint64_t clear_tid;		/* CLONE_CHILD_CLEARTID address (threads) */
 	int thread;
 };
 
@@ -66,6 +67,8 @@ libos_child(struct child_block *cb)
 		l_threads_reset();
 		l_attach();
 	}
+	if (cb->thread)
+		l_thread_register(cb->clear_tid);
 	tid = cb->thread ? u->tid : (uint64_t)L.pid;
 	if (cb->set_tid != 0) {
 		uint32_t t32 = (uint32_t)tid;
@@ -96,6 +99,8 @@ l_resume(struct sk_regs *r)
 		return -L_ENOSYS;
 	p->magic = 0;
 	*r = cb.frame;
+	/* GS holds this thread's own UTCB, not its creator's. */
+	r->gs_base = sk_utcb()->self;
 	if (cb.thread)
 		l_free(p);
 	return (int64_t)cb.frame.rax;
@@ -321,10 +326,13 @@ do_thread(struct sk_regs *r, uint64_t flags, uint64_t stack, uint64_t ptid, uint
 	cb->state = l_state();
 	cb->stack = ((uint64_t)stk + CHILD_STACK) & ~15ull;
 	cb->set_tid = (flags & CLONE_CHILD_SETTID) ? ctid : 0;
+	cb->clear_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
 	cb->thread = 1;
+	l_thread_born();
 	th = sk_thread_create(SK_H_SELF_PROC, (void *)libos_child, cb->stack, (uint64_t)cb, 0,
 	    SK_PRIO_DEFAULT);
 	if (th < 0) {
+		l_thread_exit_failed();
 		l_free(cb);
 		l_free(stk);
 		return l_err(th);
@@ -332,7 +340,7 @@ do_thread(struct sk_regs *r, uint64_t flags, uint64_t stack, uint64_t ptid, uint
 	/* The thread's id: the kernel's, which gettid also reports. */
 	if (sk_handle_info((sk_handle_t)th, &hi) < 0)
 		hi.koid = 0;
-	l_thread_register(hi.koid, (flags & CLONE_CHILD_CLEARTID) ? ctid : 0, (sk_handle_t)th);
+	sk_handle_close((sk_handle_t)th);
 	if (flags & CLONE_PARENT_SETTID) {
 		uint32_t t32 = (uint32_t)hi.koid;
 

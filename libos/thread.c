@@ -24,7 +24,6 @@ struct l_thread {
 	uint64_t tid;		/* kernel id; 0: free slot */
 	uint64_t clear_tid;	/* CLONE_CHILD_CLEARTID address */
 	sk_handle_t notif;	/* futex sleeps */
-	sk_handle_t handle;	/* the kernel thread (0 for the first) */
 	/* Futex wait state. */
 	uint64_t wait_addr;
 	int waiting, woken;
@@ -66,18 +65,26 @@ self(void)
 	return freeslot;
 }
 
+static int nthreads = 1;	/* live threads of the process */
+
+/* A new thread (in its first code) records itself and its CLEARTID word. */
 void
-l_thread_register(uint64_t tid, uint64_t clear_tid, sk_handle_t th)
+l_thread_register(uint64_t clear_tid)
+{
+	struct l_thread *t;
+
+	t_lock();
+	if ((t = self()) != NULL)
+		t->clear_tid = clear_tid;
+	t_unlock();
+}
+
+/* The parent of a new thread counts it before it runs. */
+void
+l_thread_born(void)
 {
 	t_lock();
-	for (int i = 0; i < MAX_THREADS; i++)
-		if (threads[i].tid == 0) {
-			memset(&threads[i], 0, sizeof(threads[i]));
-			threads[i].tid = tid;
-			threads[i].clear_tid = clear_tid;
-			threads[i].handle = th;
-			break;
-		}
+	nthreads++;
 	t_unlock();
 }
 
@@ -120,21 +127,14 @@ int
 l_thread_exit(void)
 {
 	struct l_thread *t;
-	int others = 0;
-	uint64_t tid = sk_utcb()->tid;
 
 	t_lock();
-	for (int i = 0; i < MAX_THREADS; i++)
-		if (threads[i].tid != 0 && threads[i].tid != tid && threads[i].handle != 0)
-			others++;
-	if (tid != L.main_tid && others == 0)
-		others = 1;	/* the first thread still runs */
-	if (others == 0) {
+	if (nthreads <= 1) {
 		t_unlock();
 		return 0;
 	}
-	t = self();
-	if (t != NULL) {
+	nthreads--;
+	if ((t = self()) != NULL) {
 		if (t->clear_tid != 0) {
 			uint32_t zero = 0;
 
@@ -143,13 +143,20 @@ l_thread_exit(void)
 		}
 		if (t->notif != 0)
 			sk_handle_close(t->notif);
-		if (t->handle != 0)
-			sk_handle_close(t->handle);
 		t->tid = 0;
 	}
 	t_unlock();
 	sk_thread_exit(0);
 	return 1;
+}
+
+/* A thread that was counted could not be made after all. */
+void
+l_thread_exit_failed(void)
+{
+	t_lock();
+	nthreads--;
+	t_unlock();
 }
 
 /* A new process (fork child) has no other threads. */
@@ -158,6 +165,7 @@ l_threads_reset(void)
 {
 	memset(threads, 0, sizeof(threads));
 	lock = 0;
+	nthreads = 1;
 }
 
 /*
