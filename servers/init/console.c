@@ -126,10 +126,10 @@ console_session(const struct sk_bootinfo *bi, const struct sk_boot_module *libos
 	sk_handle_t vfs = service_handle(SVC_VFS, SK_SVC_BADGE(SVC_INIT));
 	const char *cmd = exec_command(bi);
 	const char *argv[4];
-	int64_t con, shell, p;
+	int64_t con, shell, p, pid;
+	int st, code;
 	uint64_t size;
 	sk_handle_t fds[3];
-	struct sk_proc_info info;
 	char line[64];
 
 	if (cmdline_has(bi, "strace"))
@@ -163,7 +163,7 @@ console_session(const struct sk_bootinfo *bi, const struct sk_boot_module *libos
 			argv[1] = NULL;
 		}
 		p = linux_start((sk_handle_t)shell, size, libos, "/bin/sh", argv, envp,
-		    cmd != NULL ? "/" : "/root", fds, 3);
+		    cmd != NULL ? "/" : "/root", fds, 3, &pid);
 		sk_handle_close((sk_handle_t)shell);
 		for (int i = 0; i < 3; i++)
 			if (fds[i] != 0)
@@ -172,17 +172,10 @@ console_session(const struct sk_bootinfo *bi, const struct sk_boot_module *libos
 			sk_printf("init: cannot start the shell: %s\n", sk_errname(SK_ERR(p)));
 			return 1;
 		}
-		wait_program(bi, (sk_handle_t)p);
-		info.exit_code = 0;
-		sk_proc_info((sk_handle_t)p, &info);
+		st = wait_program(bi, (sk_handle_t)p, pid);
 		sk_handle_close((sk_handle_t)p);
 		if (cmd != NULL) {
-			/* The exit code is the Linux wait status (libos/sys_pid.c). */
-			int st = (int)info.exit_code, code;
-
 			code = (st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f);
-			if (info.state == SK_PROC_FAULTED)
-				code = 128 + 11;
 			snprintf(line, sizeof(line), "\nSKIFF-EXIT %d\n", code);
 			console_write((sk_handle_t)con, line);
 			return code;

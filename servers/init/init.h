@@ -33,8 +33,8 @@ sk_handle_t service_handle(enum sk_svc_id id, uint64_t badge);
 
 int64_t linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
     const char *exe, const char *const argv[], const char *const envp[],
-    const char *cwd, const sk_handle_t *fds, int nfds);
-void wait_program(const struct sk_bootinfo *bi, sk_handle_t p);
+    const char *cwd, const sk_handle_t *fds, int nfds, int64_t *pid);
+int wait_program(const struct sk_bootinfo *bi, sk_handle_t p, int64_t pid);
 int console_session(const struct sk_bootinfo *bi, const struct sk_boot_module *libos);
 int exec_mode(const struct sk_bootinfo *bi);
 void shutdown(const struct sk_bootinfo *bi, int how) __attribute__((noreturn));

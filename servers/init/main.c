@@ -73,13 +73,17 @@ is_native(const struct sk_boot_module *m)
  * vfs and pipe. proc learns about it before it runs. Returns its process
  * handle or an error.
  */
-/* Tell proc about a Linux process init started (before it runs). */
-static void
+/*
+ * Tell proc about a Linux process init started (before it runs), with
+ * init's watch notification to signal (WATCH_PROGRAM) when it ends.
+ * Returns its pid, or 0 if proc does not know it.
+ */
+static int64_t
 proc_spawn(sk_handle_t proc, sk_handle_t p, const char *exe, const char *const argv[])
 {
 	char payload[512];
 	size_t n = 0;
-	int64_t dp = sk_handle_dup(p, SK_R_ALL);
+	int64_t dp = sk_handle_dup(p, SK_R_ALL), r;
 	struct sk_rpc m = { .label = PROC_SPAWN, .snd = payload };
 
 	for (int i = -1; i < 0 || argv[i] != NULL; i++) {
@@ -92,18 +96,28 @@ proc_spawn(sk_handle_t proc, sk_handle_t p, const char *exe, const char *const a
 		n += l;
 	}
 	m.snd_len = (uint32_t)n;
+	m.w[1] = WATCH_PROGRAM;
 	if (dp >= 0) {
+		int64_t wn = sk_handle_dup(watch_notif, SK_R_SIGNAL | SK_R_TRANSFER);
+
 		m.snd_nh = 1;
 		m.snd_h[0] = (sk_handle_t)dp;
+		if (wn >= 0) {
+			m.snd_nh = 2;
+			m.snd_h[1] = (sk_handle_t)wn;
+		}
 	}
-	if (sk_rpc(proc, &m, 5ull * 1000 * 1000 * 1000) < 0)
+	if ((r = sk_rpc(proc, &m, 5ull * 1000 * 1000 * 1000)) <= 0) {
 		sk_printf("init: proc does not know %s\n", argv[0]);
+		return 0;
+	}
+	return r;
 }
 
 int64_t
 linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
     const char *exe, const char *const argv[], const char *const envp[],
-    const char *cwd, const sk_handle_t *fds, int nfds)
+    const char *cwd, const sk_handle_t *fds, int nfds, int64_t *pid)
 {
 	static struct sk_exec_start st;
 	sk_handle_t mine[SK_EXEC_H_COUNT];
@@ -149,8 +163,9 @@ linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
 	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
 		if (mine[i] != 0)
 			sk_handle_close(mine[i]);
+	*pid = 0;
 	if (p >= 0 && proc != 0)
-		proc_spawn(proc, (sk_handle_t)p, exe, argv);
+		*pid = proc_spawn(proc, (sk_handle_t)p, exe, argv);
 	if (proc != 0)
 		sk_handle_close(proc);
 	if (p >= 0 && sk_exec_linux_start((sk_handle_t)p, &a) < 0) {
@@ -168,7 +183,7 @@ linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
  */
 static int64_t
 start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos,
-    const sk_handle_t *hw)
+    const sk_handle_t *hw, int64_t *pid)
 {
 	static const char *const envp[] = { "PATH=/bin:/sbin", "HOME=/root", "TERM=vt100", NULL };
 	const char *argv[16];
@@ -176,6 +191,7 @@ start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos,
 	int64_t r;
 	int argc = 0;
 
+	*pid = 0;
 	if (is_native(m)) {
 		sk_handle_t give[SK_START_HANDLES];
 		int n = 0;
@@ -207,29 +223,51 @@ start_module(const struct sk_boot_module *m, const struct sk_boot_module *libos,
 			p++;
 	}
 	argv[argc] = NULL;
-	r = linux_start(m->vmo, m->size, libos, m->name, argv, envp, "/", NULL, 0);
+	r = linux_start(m->vmo, m->size, libos, m->name, argv, envp, "/", NULL, 0, pid);
 	return r;
 }
 
 /*
- * Wait for program p to end, restarting services that die meanwhile.
+ * Wait for program p (Linux pid pid when proc knows it) to end,
+ * restarting services that die meanwhile. A Linux program's end is its
+ * pid's end, which proc reports (exec moves a pid to other kernel
+ * processes); without proc, the kernel process's. Returns its wait status.
  */
-void
-wait_program(const struct sk_bootinfo *bi, sk_handle_t p)
+int
+wait_program(const struct sk_bootinfo *bi, sk_handle_t p, int64_t pid)
 {
+	sk_handle_t proc = pid > 0 ? service_handle(SVC_PROC, SK_SVC_BADGE(SVC_INIT)) : 0;
 	struct sk_proc_info info;
 	int64_t bits;
+	int status = 0;
 
-	if (sk_obj_watch(p, watch_notif, WATCH_PROGRAM) < 0)
-		return;
+	if (proc == 0 && sk_obj_watch(p, watch_notif, WATCH_PROGRAM) < 0)
+		return 0;
 	for (;;) {
 		if ((bits = sk_notif_wait(watch_notif, SK_FOREVER)) < 0)
-			return;
+			break;
 		services_reap(bi, (uint64_t)bits & ~WATCH_PROGRAM);
-		if ((bits & WATCH_PROGRAM) && sk_proc_info(p, &info) >= 0 &&
-		    info.state != SK_PROC_RUNNING)
-			return;
+		if (!(bits & WATCH_PROGRAM))
+			continue;
+		if (proc != 0) {
+			struct sk_rpc m = { .label = PROC_WAIT };
+
+			m.w[0] = (uint64_t)pid;
+			m.w[1] = 1;	/* WNOHANG */
+			if (sk_rpc(proc, &m, 5ull * 1000 * 1000 * 1000) == pid) {
+				status = (int)m.r[1];
+				break;
+			}
+			continue;
+		}
+		if (sk_proc_info(p, &info) >= 0 && info.state != SK_PROC_RUNNING) {
+			status = info.state == SK_PROC_FAULTED ? 0x8b : (int)info.exit_code;
+			break;
+		}
 	}
+	if (proc != 0)
+		sk_handle_close(proc);
+	return status;
 }
 
 int
@@ -260,19 +298,23 @@ main(uint64_t arg)
 		/* For now every program gets the hardware: I/O ports, MMIO, IRQs. */
 		sk_handle_t hw[3] = { bi->ioports, bi->mmio, bi->irqs };
 		struct sk_proc_info info;
-		int64_t p;
+		int64_t p, pid;
+		int st;
 
 		if (m == libos || is_service_module(bi, m))
 			continue;
 		nprogs++;
-		if ((p = start_module(m, libos, hw)) < 0) {
+		if ((p = start_module(m, libos, hw, &pid)) < 0) {
 			sk_printf("init: cannot start %s: %s (argument %d)\n", m->name,
 			    sk_errname(SK_ERR(p)), SK_ERRARG(p));
 			continue;
 		}
 		sk_printf("init: started %s\n", m->name);
-		wait_program(bi, (sk_handle_t)p);
-		if (sk_proc_info((sk_handle_t)p, &info) >= 0)
+		st = wait_program(bi, (sk_handle_t)p, pid);
+		if (pid > 0)
+			sk_printf("init: %s (pid %ld) ended with wait status 0x%x\n", m->name,
+			    (long)pid, st);
+		else if (sk_proc_info((sk_handle_t)p, &info) >= 0)
 			sk_printf("init: %s %s with status %ld\n", m->name,
 			    state_name(info.state), (long)info.exit_code);
 		sk_handle_close((sk_handle_t)p);

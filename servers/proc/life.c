@@ -8,6 +8,8 @@
 void
 proc_reap(struct lproc *p)
 {
+	if (p->spawn_notif != 0)
+		sk_handle_close(p->spawn_notif);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -43,8 +45,13 @@ proc_died(struct lproc *p, uint32_t status)
 		if (c->state == P_FREE || c->ppid != p->pid || c == p)
 			continue;
 		c->ppid = 1;
-		if (c->state == P_ZOMBIE)
+		if (c->state == P_ZOMBIE && c->spawn_notif == 0)
 			proc_reap(c);
+	}
+	if (p->spawn_notif != 0) {
+		/* init started it and waits for it (op_wait_init). */
+		sk_notif_signal(p->spawn_notif, p->spawn_bits);
+		return;
 	}
 	parent = by_pid(p->ppid);
 	if (parent == NULL || parent->state == P_ZOMBIE || (parent->ignored & (1ull << 16))) {
@@ -104,6 +111,10 @@ op_spawn(uint64_t badge, const struct sk_msg *m, const struct sk_utcb *u)
 		return SK_ERRVAL(SK_E_LIMIT, 0);
 	}
 	p->kproc = k;
+	if (u->rcv_nh >= 2) {
+		p->spawn_notif = u->rcv_h[1];
+		p->spawn_bits = m->w[1] != 0 ? m->w[1] : PROC_NOTE_CHILD;
+	}
 	p->ppid = m->w[0] != 0 && by_pid((uint32_t)m->w[0]) != NULL ? (uint32_t)m->w[0] : 1;
 	p->pgid = p->sid = p->pid;
 	strlcpy(p->cwd, "/", sizeof(p->cwd));
@@ -164,6 +175,7 @@ op_fork(struct lproc *p, const struct sk_msg *m, const struct sk_utcb *u)
 	c->pending = 0;
 	c->alarm_at = c->alarm_every = 0;
 	c->report_stop = c->report_cont = c->exited = 0;
+	c->spawn_notif = 0;
 	proc_watch(c);
 	return c->pid;
 }
@@ -237,4 +249,21 @@ op_wait(struct lproc *p, struct sk_msg *m)
 	if (!any)
 		return SK_ERRVAL(SK_E_CHILD, 1);
 	return (opt & WNOHANG) ? 0 : SK_ERRVAL(SK_E_AGAIN, 0);
+}
+
+/* init (a service) waits for a process it spawned: w0 = pid, never blocks. */
+int64_t
+op_wait_init(struct sk_msg *m)
+{
+	struct lproc *p = by_pid((uint32_t)m->w[0]);
+	uint32_t pid;
+
+	if (p == NULL || p->spawn_notif == 0)
+		return SK_ERRVAL(SK_E_CHILD, 1);
+	if (p->state != P_ZOMBIE)
+		return 0;
+	pid = p->pid;
+	m->w[1] = p->status;
+	proc_reap(p);
+	return pid;
 }

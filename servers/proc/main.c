@@ -47,6 +47,8 @@ dispatch(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len)
 	p = by_koid(u->sender.pid);
 	if (label == PROC_KILL)
 		return op_kill(p, m->badge, m, u);
+	if (p == NULL && label == PROC_WAIT && SK_SVC_OF_BADGE(m->badge) != SVC_NONE)
+		return op_wait_init(m);
 	if (p == NULL)
 		return SK_ERRVAL(SK_E_SRCH, 0);
 	switch (label) {

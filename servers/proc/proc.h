@@ -34,6 +34,8 @@ struct lproc {
 	uint32_t status;		/* wait status once a zombie */
 	int report_stop, report_cont;	/* for WUNTRACED / WCONTINUED */
 	int exited;			/* PROC_EXIT came: the death is not a crash */
+	sk_handle_t spawn_notif;	/* init's: signalled when it ends (kept a zombie) */
+	uint64_t spawn_bits;
 	uint64_t pending, caught, ignored, blocked;
 	struct siginfo_rec si[NSIG];
 	uint32_t ruid, euid, suid, rgid, egid, sgid;
@@ -74,6 +76,7 @@ int64_t op_fork(struct lproc *p, const struct sk_msg *m, const struct sk_utcb *u
 int64_t op_exec(struct lproc *p, const struct sk_utcb *u);
 int64_t op_exit(struct lproc *p, const struct sk_msg *m);
 int64_t op_wait(struct lproc *p, struct sk_msg *m);
+int64_t op_wait_init(struct sk_msg *m);
 
 /* sig.c */
 void sig_post(struct lproc *p, int sig, uint32_t pid, uint32_t uid, uint32_t code,
