@@ -34,9 +34,10 @@ def run_case(build, case, timeout):
     spec = importlib.util.spec_from_loader("skiff_exec", loader)
     mod = importlib.util.module_from_spec(spec)
     loader.exec_module(mod)
-    name, cmd, want_out, want_status = case
+    name, cmd, want_out, want_status = case[:4]
+    known = case[4] if len(case) > 4 else None
     status, got = mod.run(cmd, build=build, timeout=timeout)
-    return name, cmd, want_out, want_status, status, got
+    return name, cmd, want_out, want_status, status, got, known
 
 
 def describe(name, cmd, want_out, want_status, status, got):
@@ -88,9 +89,13 @@ def run(build, res, timeout=90.0, jobs=2):
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
         futs = [ex.submit(run_case, build, c, timeout) for c in all_cases]
         for f in futs:
-            name, cmd, want_out, want_status, status, got = f.result()
+            name, cmd, want_out, want_status, status, got, known = f.result()
             if status == want_status and got == want_out:
                 res.ok(name)
+                if known:
+                    print("# %s passes now: drop its known-bug mark" % name)
+            elif known:
+                res.skip(name, known)
             else:
                 res.fail(name, "output or status differs",
                          describe(name, cmd, want_out, want_status, status, got))
@@ -99,7 +104,8 @@ def run(build, res, timeout=90.0, jobs=2):
 def oracle(busybox):
     """Run the cases under the host's busybox; returns the number that differ."""
     bad = 0
-    for name, cmd, want_out, want_status in cases.CASES:
+    for case in cases.CASES:
+        name, cmd, want_out, want_status = case[:4]
         script = "mount -t tmpfs none /tmp && cd / && exec %s sh -c \"$0\"" % busybox
         r = subprocess.run(["unshare", "-m", "sh", "-c", script, cmd],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
