@@ -100,12 +100,36 @@ L_HANDLER(wait4)
 	return do_wait((int32_t)l_arg(r, 0), l_arg(r, 1), l_arg(r, 2) & 0x0100000b, l_arg(r, 3));
 }
 
+/*
+ * pid 1 is init, a native program: the signals busybox's halt, poweroff
+ * and reboot send it (SIGUSR1, SIGUSR2, SIGTERM) become svc requests.
+ */
+static int64_t
+kill_init(int sig)
+{
+	struct sk_rpc m = { .label = SVC_POWEROFF };
+
+	switch (sig) {
+	case 0:
+		return 0;
+	case 10:	m.w[0] = SVC_HOW_HALT; break;
+	case 12:	m.w[0] = SVC_HOW_POWEROFF; break;
+	case 15:	m.w[0] = SVC_HOW_REBOOT; break;
+	default:	return 0;	/* init ignores the rest */
+	}
+	if (L.h[SK_EXEC_H_INIT] == 0)
+		return -L_ESRCH;
+	return io_call(L.h[SK_EXEC_H_INIT], &m);
+}
+
 L_HANDLER(kill)
 {
 	struct sk_rpc m;
 
 	if (l_arg(r, 1) > 64)
 		return -L_EINVAL;
+	if ((int32_t)l_arg(r, 0) == 1)
+		return kill_init((int)l_arg(r, 1));
 	return proc_req(PROC_KILL, (uint64_t)(int64_t)(int32_t)l_arg(r, 0), l_arg(r, 1), 0, &m);
 }
 

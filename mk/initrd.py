@@ -44,7 +44,10 @@ def main():
     out, busybox, etc, cmd_dir, tests_dir = sys.argv[1:6]
     applets = subprocess.run([busybox, "--list-full"], capture_output=True, text=True,
                              check=True).stdout.split()
-    applets = sorted(set(a for a in applets if a != "bin/busybox"))
+    # Skiff's own commands (build/cmd) take the place of applets of the same name.
+    ours = set(os.listdir(cmd_dir)) if os.path.isdir(cmd_dir) else set()
+    applets = sorted(set(a for a in applets
+                         if a != "bin/busybox" and os.path.basename(a) not in ours))
     dirs = {"bin": 0o755, "sbin": 0o755, "usr": 0o755, "usr/bin": 0o755, "usr/sbin": 0o755,
             "usr/lib": 0o755, "usr/lib/skiff-tests": 0o755, "etc": 0o755, "tmp": 0o1777,
             "root": 0o700, "home": 0o755, "dev": 0o755, "proc": 0o755, "var": 0o755,

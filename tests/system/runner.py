@@ -60,7 +60,8 @@ def linux_cases(build, res):
         return out
     for name in sorted(os.listdir(d)):
         prog = os.path.abspath(os.path.join(d, name))
-        script = "mount -t tmpfs none /tmp && cd / && exec \"$0\""
+        # Hold the program open: the fresh /tmp may hide where it lives.
+        script = "exec 9<\"$0\"; mount -t tmpfs none /tmp && cd / && exec /proc/self/fd/9"
         try:
             r = subprocess.run(["unshare", "-m", "sh", "-c", script, prog],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
