@@ -185,7 +185,7 @@ int64_t l_sleep_until(uint64_t deadline);
 	X(set_robust_list) X(getpid) X(gettid) X(getppid) X(getuid) X(uname) \
 	X(prlimit64) X(getrandom) X(clock_gettime) X(gettimeofday) X(time) \
 	X(sched_yield) X(getrlimit) X(setrlimit) X(sysinfo) X(times) X(getrusage) \
-	X(sched_getaffinity) X(prctl) X(sync) X(clock_getres)
+	X(sched_getaffinity) X(prctl) X(sync) X(clock_getres) X(rseq)
 #define L_DECL(name) L_HANDLER(name);
 L_FILE_SYSCALLS(L_DECL)
 L_OTHER_SYSCALLS(L_DECL)

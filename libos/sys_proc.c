@@ -193,6 +193,16 @@ L_HANDLER(prctl)
 	}
 }
 
+/*
+ * rseq: restartable sequences need the kernel to watch preemption; not
+ * offered. glibc asks at every start and carries on without, so it is
+ * refused quietly instead of being logged as unknown.
+ */
+L_HANDLER(rseq)
+{
+	return -L_ENOSYS;
+}
+
 L_HANDLER(sync)
 {
 	return 0;
