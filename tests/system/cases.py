@@ -64,4 +64,13 @@ CASES = [
     ("printf", "printf '%05d|%-3s|%x\\n' 42 ab 255", "00042|ab |ff\n", 0),
     ("id", "id", "uid=0(root) gid=0(root)\n", 0),
     ("wc", "printf 'a b\\nc\\n' | wc -l -w", "        2         3\n", 0),
+    # procfs: what ps, top, free, uptime, mount and df read.
+    ("proc_uptime", "cat /proc/uptime | wc -w", "2\n", 0),
+    ("free", "free | head -1 | tr -s ' '", " total used free shared buff/cache available\n", 0),
+    ("ps", "ps -o pid,comm | head -1; ps -o pid | grep -c \"^ *$$\\$\"", "PID   COMMAND\n1\n", 0),
+    ("top", "top -bn1 | head -1 | cut -c1-4", "Mem:\n", 0),
+    ("uptime", "uptime | grep -c 'load average'", "1\n", 0),
+    ("mount", "mount | grep -c ' on / '", "1\n", 0),
+    ("df", "df / | tail -1 | tr -s ' ' | cut -d' ' -f6", "/\n", 0),
+    ("proc_exe", "readlink /proc/$$/exe", "/bin/sh\n", 0),
 ]
