@@ -527,6 +527,9 @@ def main():
             sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "system"))
             import runner
             runner.run(args.build, res)
+            if not runner.image_ready(args.build):
+                import interactive
+                interactive.run(args.build, res)
     except KeyboardInterrupt:
         interrupted = True
         res.fail("interrupted", "stopped by a signal")
