@@ -64,6 +64,8 @@ CASES = [
     ("printf", "printf '%05d|%-3s|%x\\n' 42 ab 255", "00042|ab |ff\n", 0),
     ("id", "id", "uid=0(root) gid=0(root)\n", 0),
     ("wc", "printf 'a b\\nc\\n' | wc -l -w", "        2         3\n", 0),
+    ("su_eacces", "echo secret > /tmp/s; chmod 600 /tmp/s; su user -c 'id -u; cat /tmp/s'",
+     "1000\ncat: can't open '/tmp/s': Permission denied\n", 1),
     # procfs: what ps, top, free, uptime, mount and df read.
     ("proc_uptime", "cat /proc/uptime | wc -w", "2\n", 0),
     ("free", "free | head -1 | tr -s ' '", " total used free shared buff/cache available\n", 0),
