@@ -31,6 +31,26 @@ l_copyin_str(char *dst, uint64_t src, uint64_t max)
 }
 
 /*
+ * "/proc/self" names the calling process, which procfs cannot tell (the
+ * request reaches it from vfs): the libos writes its own pid instead.
+ */
+static int64_t
+proc_self(char *path, int64_t n)
+{
+	char pid[16];
+	int pl;
+
+	if (strncmp(path, "/proc/self", 10) != 0 || (path[10] != '\0' && path[10] != '/'))
+		return n;
+	pl = snprintf(pid, sizeof(pid), "%d", L.pid);
+	if (n - 4 + pl >= L_PATH_MAX)
+		return -L_ENAMETOOLONG;
+	memmove(path + 6 + pl, path + 10, (size_t)(n - 10) + 1);
+	memcpy(path + 6, pid, (size_t)pl);
+	return n - 4 + pl;
+}
+
+/*
  * The absolute form of the user path upath relative to dirfd (L_AT_FDCWD
  * or a directory descriptor) into out (L_PATH_MAX bytes). An empty path is
  * -L_ENOENT unless empty_ok (then out is ""). Returns its length or -errno.
@@ -53,7 +73,7 @@ l_path(int64_t dirfd, uint64_t upath, char *out, int empty_ok)
 	}
 	if (rel[0] == '/') {
 		memcpy(out, rel, (size_t)n + 1);
-		return n;
+		return proc_self(out, n);
 	}
 	if ((int32_t)dirfd == L_AT_FDCWD) {
 		base = L.cwd;
@@ -75,7 +95,7 @@ l_path(int64_t dirfd, uint64_t upath, char *out, int empty_ok)
 	if (bl == 0 || out[bl - 1] != '/')
 		out[bl++] = '/';
 	memcpy(out + bl, rel, (size_t)n + 1);
-	return (int64_t)(bl + (size_t)n);
+	return proc_self(out, (int64_t)(bl + (size_t)n));
 }
 
 int64_t

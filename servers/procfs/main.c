@@ -228,8 +228,8 @@ p_readlink(void *fs, uint64_t ino, char *buf, uint32_t max)
 		t = pi.cwd[0] != '\0' ? pi.cwd : "/";
 	else
 		return -SK_E_INVAL;
-	if (t[0] == '\0')
-		return -SK_E_NOENT;
+	if (t[0] != '/')
+		return -SK_E_NOENT;	/* a boot module, not a file */
 	l = strlen(t);
 	if (l > max)
 		l = max;
