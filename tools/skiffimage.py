@@ -25,20 +25,22 @@ def accel(qemu):
         return []
 
 
-def modules(build):
-    """The -initrd list of the whole system."""
+def modules(build, extra=()):
+    """The -initrd list of the whole system (plus extra module files)."""
     b = os.path.join(build, "bin")
     mods = [os.path.join(b, "init"), os.path.join(b, "libos")]
     mods += [os.path.join(b, s) for s in SERVICES if os.path.exists(os.path.join(b, s))]
     mods.append(os.path.join(build, "initrd.cpio"))
+    mods += list(extra)
     return ",".join(mods)
 
 
-def qemu_command(build, smp=2, mem="512M", append=None, qemu="qemu-system-x86_64"):
+def qemu_command(build, smp=2, mem="512M", append=None, qemu="qemu-system-x86_64",
+                 extra_modules=()):
     cmd = [qemu] + accel(qemu) + ["-smp", str(smp), "-m", mem, "-no-reboot",
                                   "-nographic", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                                   "-kernel", os.path.join(build, "kernel.bin"),
-                                  "-initrd", modules(build)]
+                                  "-initrd", modules(build, extra_modules)]
     if append:
         cmd += ["-append", append]
     return cmd

@@ -1,8 +1,8 @@
 /*
  * The console session: init runs busybox's shell on /dev/console once the
  * services are up. Interactively (`make run`) it runs a login shell and
- * starts a new one when it ends. With "exec=<hex>" on the kernel command
- * line (tools/skiff-exec) it runs that command with `sh -c`, writes
+ * starts a new one when it ends. With a boot module named "command"
+ * (tools/skiff-exec) it runs that command with `sh -c`, writes
  * "SKIFF-EXIT <status>" to the console and powers off.
  */
 #include "servers/init/init.h"
@@ -79,35 +79,33 @@ console_write(sk_handle_t con, const char *s)
 	sk_rpc(con, &m, 5ull * 1000 * 1000 * 1000);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The command of "exec=<hex>" in the kernel command line, or NULL. */
+/*
+ * The command of tools/skiff-exec: a boot module named "command" holding
+ * the command line (any length), or NULL.
+ */
 static const char *
 exec_command(const struct sk_bootinfo *bi)
 {
-	static char cmd[sizeof(bi->cmdline)];
-	const char *p = bi->cmdline;
-	size_t n = 0;
+	static char *cmd;
+	static int looked;
 
-	for (; *p != '\0'; p++)
-		if ((p == bi->cmdline || p[-1] == ' ') && strncmp(p, "exec=", 5) == 0)
-			break;
-	if (*p == '\0')
-		return NULL;
-	for (p += 5; hexval(p[0]) >= 0 && hexval(p[1]) >= 0 && n + 1 < sizeof(cmd); p += 2)
-		cmd[n++] = (char)(hexval(p[0]) << 4 | hexval(p[1]));
-	cmd[n] = '\0';
-	return cmd;
+	if (looked)
+		return cmd;
+	looked = 1;
+	for (uint32_t i = 0; i < bi->nmodules; i++) {
+		const struct sk_boot_module *m = &bi->modules[i];
+
+		if (strcmp(m->name, "command") != 0 || m->size == 0 || m->size > 65536)
+			continue;
+		if ((cmd = sk_malloc(m->size + 1)) == NULL ||
+		    sk_vmo_read(m->vmo, 0, cmd, m->size) < 0) {
+			cmd = NULL;
+			return NULL;
+		}
+		cmd[m->size] = '\0';
+		return cmd;
+	}
+	return NULL;
 }
 
 int

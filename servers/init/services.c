@@ -62,6 +62,8 @@ find_initrd(const struct sk_bootinfo *bi)
 int
 is_service_module(const struct sk_bootinfo *bi, const struct sk_boot_module *m)
 {
+	if (strcmp(m->name, "command") == 0)
+		return 1;	/* tools/skiff-exec's command line: data, not a program */
 	for (size_t i = 0; i < NDEFS; i++)
 		if (strcmp(defs[i].name, m->name) == 0)
 			return 1;
