@@ -48,6 +48,7 @@ PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
 CMDS	= $(notdir $(wildcard cmd/*))
 CMD_BIN	= $(addprefix $(BUILD)/cmd/,$(CMDS))
 LTESTS	= $(patsubst tests/linux/%.c,$(BUILD)/linuxtests/%,$(wildcard tests/linux/t_*.c))
+STESTS	= $(patsubst tests/skiff/%.c,$(BUILD)/skifftests/%,$(wildcard tests/skiff/t_*.c))
 LIBFS_SRC = $(wildcard lib/fs/*.c)
 LIBFS_OBJ = $(patsubst %.c,$(BUILD)/u/%.o,$(LIBFS_SRC))
 BUSYBOX	= $(CACHE)/busybox/busybox
@@ -55,7 +56,8 @@ BUSYBOX	= $(CACHE)/busybox/busybox
 DEPS_STAMP = $(CACHE)/.deps-ok
 
 .PHONY: all run test iso debug bench clean check-host deps compile_commands.json
-all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(LTESTS) $(BUSYBOX) $(BUILD)/initrd.cpio
+all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(LTESTS) $(STESTS) $(BUSYBOX) \
+	$(BUILD)/initrd.cpio
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): mk/deps.sh
@@ -142,6 +144,12 @@ $(BUILD)/linuxtests/%: tests/linux/%.c tests/linux/check.h | $(DEPS_STAMP)
 	@echo "  MUSL   $@"
 	$(Q)musl-gcc -std=gnu11 -static -O2 -Wall -o $@ $< -lpthread
 
+# Skiff-only tests run inside the system (musl programs that use native IPC).
+$(BUILD)/skifftests/%: tests/skiff/%.c lib/sk/rpc.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSL   $@"
+	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $< lib/sk/rpc.c
+
 # The library OS sits at SK_LIBOS_BASE (abi/skiff/proto/exec.h) in every
 # Linux process.
 $(BUILD)/bin/libos: $(patsubst %,$(BUILD)/u/%.o,$(basename $(wildcard libos/*.c libos/*.S))) $(BUILD)/libsk.a
@@ -155,9 +163,10 @@ $(BUSYBOX): mk/busybox.sh | $(DEPS_STAMP)
 
 # The initial ramdisk: busybox with its applet links, /etc, the commands
 # and the Linux behaviour tests (mk/initrd.py).
-$(BUILD)/initrd.cpio: mk/initrd.py $(BUSYBOX) $(wildcard rootfs/etc/*) $(CMD_BIN) $(LTESTS)
+$(BUILD)/initrd.cpio: mk/initrd.py $(BUSYBOX) $(wildcard rootfs/etc/*) $(CMD_BIN) $(LTESTS) $(STESTS)
 	@echo "  CPIO   $@"
-	$(Q)python3 mk/initrd.py $@ $(BUSYBOX) rootfs/etc $(BUILD)/cmd $(BUILD)/linuxtests
+	$(Q)python3 mk/initrd.py $@ $(BUSYBOX) rootfs/etc $(BUILD)/cmd $(BUILD)/linuxtests \
+		$(BUILD)/skifftests
 
 # ---- running -------------------------------------------------------------
 # Boot modules: init is the root task; the others are handed to it.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the initial ramdisk, a cpio "newc" archive, for Skiff.
 
-    python3 mk/initrd.py OUT BUSYBOX ROOTFS_ETC CMD_DIR TESTS_DIR
+    python3 mk/initrd.py OUT BUSYBOX ROOTFS_ETC CMD_DIR TESTS_DIR [SKIFF_TESTS_DIR]
 
 Contents: /bin/busybox (Debian's busybox-static, unmodified) and every
 applet it lists (`busybox --list-full`) as a hard link to it; /etc from the
@@ -42,6 +42,7 @@ class Writer:
 
 def main():
     out, busybox, etc, cmd_dir, tests_dir = sys.argv[1:6]
+    skiff_tests = sys.argv[6] if len(sys.argv) > 6 else None
     applets = subprocess.run([busybox, "--list-full"], capture_output=True, text=True,
                              check=True).stdout.split()
     # Skiff's own commands (build/cmd) take the place of applets of the same name.
@@ -75,8 +76,9 @@ def main():
         for i, n in enumerate(names):
             w.entry(n, 0o100755, data=bb if i == len(names) - 1 else b"",
                     nlink=len(names), ino=ino)
-        for src, dst in ((cmd_dir, "sbin"), (tests_dir, "usr/lib/skiff-tests")):
-            if not os.path.isdir(src):
+        for src, dst in ((cmd_dir, "sbin"), (tests_dir, "usr/lib/skiff-tests"),
+                         (skiff_tests, "usr/lib/skiff-tests")):
+            if src is None or not os.path.isdir(src):
                 continue
             for name in sorted(os.listdir(src)):
                 with open(os.path.join(src, name), "rb") as g:

@@ -69,6 +69,13 @@ CASES = [
      "i=0; while [ $i -lt 200 ]; do (true); i=$((i+1)); done; a=$(f); "
      "i=0; while [ $i -lt 1000 ]; do (true); i=$((i+1)); done; b=$(f); "
      "[ $((a - b)) -le 16 ] && echo steady || echo \"leaked $((a - b)) kB\"", "steady\n", 0),
+    ("nproc_limit", "su user -c 'ulimit -u 10; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; "
+     "do sleep 2 & done; wait' 2>&1 | grep -q \"can't fork\" && echo limited; echo alive",
+     "limited\nalive\n", 0),
+    # Skiff only (no Linux oracle): garbage IPC to the servers from a Linux process.
+    ("garbage_to_servers", "/usr/lib/skiff-tests/t_garbage",
+     "proc: answered everything\nvfs: answered everything\npipe: answered everything\n"
+     "init: answered everything\nvfs works\npipe works\nproc works\n", 0),
     ("su_eacces", "echo secret > /tmp/s; chmod 600 /tmp/s; su user -c 'id -u; cat /tmp/s'",
      "1000\ncat: can't open '/tmp/s': Permission denied\n", 1),
     # procfs: what ps, top, free, uptime, mount and df read.
