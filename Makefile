@@ -49,6 +49,7 @@ CMDS	= $(notdir $(wildcard cmd/*))
 CMD_BIN	= $(addprefix $(BUILD)/cmd/,$(CMDS))
 LTESTS	= $(patsubst tests/linux/%.c,$(BUILD)/linuxtests/%,$(wildcard tests/linux/t_*.c))
 STESTS	= $(patsubst tests/skiff/%.c,$(BUILD)/skifftests/%,$(wildcard tests/skiff/t_*.c))
+PBENCH	= $(BUILD)/skifftests/pbench
 LIBFS_SRC = $(wildcard lib/fs/*.c)
 LIBFS_OBJ = $(patsubst %.c,$(BUILD)/u/%.o,$(LIBFS_SRC))
 BUSYBOX	= $(CACHE)/busybox/busybox
@@ -56,7 +57,7 @@ BUSYBOX	= $(CACHE)/busybox/busybox
 DEPS_STAMP = $(CACHE)/.deps-ok
 
 .PHONY: all run test iso debug bench clean check-host deps compile_commands.json
-all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(LTESTS) $(STESTS) $(BUSYBOX) \
+all: $(DEPS_STAMP) $(BUILD)/kernel.bin $(PROG_BIN) $(CMD_BIN) $(LTESTS) $(STESTS) $(PBENCH) $(BUSYBOX) \
 	$(BUILD)/initrd.cpio
 
 deps: $(DEPS_STAMP)
@@ -150,6 +151,12 @@ $(BUILD)/skifftests/%: tests/skiff/%.c lib/sk/rpc.c | $(DEPS_STAMP)
 	@echo "  MUSL   $@"
 	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $< lib/sk/rpc.c
 
+# The POSIX benchmark, the same binary on Skiff and on Linux (docs/bench.md).
+$(PBENCH): tests/bench/posix/pbench.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MUSL   $@"
+	$(Q)musl-gcc -std=gnu11 -static -O2 -Wall -o $@ $<
+
 # The library OS sits at SK_LIBOS_BASE (abi/skiff/proto/exec.h) in every
 # Linux process.
 $(BUILD)/bin/libos: $(patsubst %,$(BUILD)/u/%.o,$(basename $(wildcard libos/*.c libos/*.S))) $(BUILD)/libsk.a
@@ -163,7 +170,7 @@ $(BUSYBOX): mk/busybox.sh | $(DEPS_STAMP)
 
 # The initial ramdisk: busybox with its applet links, /etc, the commands
 # and the Linux behaviour tests (mk/initrd.py).
-$(BUILD)/initrd.cpio: mk/initrd.py $(BUSYBOX) $(wildcard rootfs/etc/*) $(CMD_BIN) $(LTESTS) $(STESTS)
+$(BUILD)/initrd.cpio: mk/initrd.py $(BUSYBOX) $(wildcard rootfs/etc/*) $(CMD_BIN) $(LTESTS) $(STESTS) $(PBENCH)
 	@echo "  CPIO   $@"
 	$(Q)python3 mk/initrd.py $@ $(BUSYBOX) rootfs/etc $(BUILD)/cmd $(BUILD)/linuxtests \
 		$(BUILD)/skifftests
@@ -204,7 +211,8 @@ test: all $(HOST_TESTS)
 # One CPU: under -icount the clock counts every CPU's instructions.
 # The Linux figures (mk/linux-bench.mk) are printed alongside.
 bench: all linux-bench
-	$(Q)python3 tests/run.py --build $(BUILD) --smp 1 --bench --linux-figures $(LINUX_BENCH_TXT)
+	$(Q)python3 tests/run.py --build $(BUILD) --smp 1 --bench --linux-figures $(LINUX_BENCH_TXT) \
+		--linux-posix $(CACHE)/linux/posix.txt
 
 include mk/linux-bench.mk
 

@@ -472,6 +472,61 @@ def compare(bench, path):
                                          int(w[2]) / max(linux[w[1]], 1)))
 
 
+def posix_bench(args, res):
+    """The POSIX workloads (tests/bench/posix/pbench.c) on Skiff under
+    -icount on one CPU, and the wall-clock boot time to the shell prompt
+    under plain TCG, side by side with Linux's figures."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, "system"))
+    sys.path.insert(0, os.path.join(os.path.dirname(here), "tools"))
+    import importlib.machinery
+    import importlib.util
+    import interactive
+    loader = importlib.machinery.SourceFileLoader(
+        "skiff_exec", os.path.join(os.path.dirname(here), "tools", "skiff-exec"))
+    spec = importlib.util.spec_from_loader("skiff_exec", loader)
+    se = importlib.util.module_from_spec(spec)
+    loader.exec_module(se)
+    status, text = se.run("/usr/lib/skiff-tests/pbench", build=args.build, timeout=600,
+                          smp=1, extra_args=["-icount", "shift=0"])
+    skiff = {}
+    for line in text.splitlines():
+        w = line.split()
+        if len(w) == 3 and w[0] == "posix" and w[2].isdigit():
+            skiff[w[1]] = int(w[2])
+    if status != 0 or "posix-done" not in text:
+        res.fail("posix-bench", "pbench did not finish on Skiff (status %s)" % status,
+                 text.splitlines()[-10:])
+    # Boot time: QEMU start to the shell prompt, plain TCG, wall clock.
+    t0 = time.monotonic()
+    con = interactive.Console(args.build)
+    try:
+        if con.read_until(interactive.PROMPT, 60):
+            skiff["boot_ms"] = int((time.monotonic() - t0) * 1000)
+    finally:
+        con.close()
+    linux = {}
+    if args.linux_posix:
+        try:
+            with open(args.linux_posix) as f:
+                for w in (l.split() for l in f):
+                    if len(w) == 3 and w[0] == "posix" and w[2].isdigit():
+                        linux[w[1]] = int(w[2])
+        except OSError:
+            out("# no Linux POSIX figures (%s); run make linux-bench" % args.linux_posix)
+    out("# posix workloads: instructions per operation (boot_ms: wall-clock ms, plain TCG)")
+    for name in ["getppid", "pipe_roundtrip", "fork_exit_wait", "fork_exec_wait",
+                 "create_write4k_unlink", "stat", "write_read4k", "boot_ms"]:
+        if name not in skiff:
+            continue
+        if name in linux:
+            out("bench %s %d %d %.2f" % (name, skiff[name], linux[name],
+                                         skiff[name] / max(linux[name], 1)))
+        else:
+            out("bench %s %d - -" % (name, skiff[name]))
+        res.ok("bench/" + name)
+
+
 def exit_text(status):
     if status < 0:
         return "killed by %s" % signame(-status)
@@ -498,6 +553,8 @@ def main():
                    help="Debian's busybox-static binary (default: cache/busybox/busybox)")
     p.add_argument("--linux-figures", default=None,
                    help="with --bench: file of `linux <name> <n>` lines to compare with")
+    p.add_argument("--linux-posix", default=None,
+                   help="with --bench: file of `posix <name> <n>` lines from Linux")
     p.add_argument("--bench", action="store_true",
                    help="boot the benchmarks under -icount instead of the tests")
     p.add_argument("--no-guest", action="store_true", help="run the host tests only")
@@ -523,6 +580,8 @@ def main():
             run_host(binary, args.host_timeout, res)
         if not args.no_guest:
             run_guest(args, res)
+        if args.bench and not args.no_guest:
+            posix_bench(args, res)
         if not args.no_guest and not args.no_system and not args.bench:
             sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "system"))
             import runner

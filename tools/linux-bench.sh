@@ -94,8 +94,10 @@ kver=$(cat "$C/kernel-version")
 # ---- the initramfs ---------------------------------------------------------
 # Rebuilt every time (well under a second); the binary is reproducible.
 musl-gcc -static -O2 -Wall -Wextra -o "$C/lbench" "$SRC"
+musl-gcc -static -O2 -Wall -o "$C/pbench" tests/bench/posix/pbench.c
 rm -rf "$C/root" && mkdir -p "$C/root"
 cp "$C/lbench" "$C/root/init"
+cp "$C/pbench" "$C/root/pbench"
 (cd "$C/root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9n > "$C/initramfs.cpio.gz"
 rm -rf "$C/root"
 
@@ -105,7 +107,7 @@ QARGS="-accel tcg -cpu max -icount shift=0 -smp $SMP -m 512M -nographic -no-rebo
 # boot to boot, which moved as_clone by up to 4% between boots; without it
 # every figure repeats within about 0.1%.
 APPEND="console=ttyS0 quiet panic=-1 norandmaps"
-key=$( { cat "$SRC"; echo "$kver"; echo "$QARGS"; echo "$APPEND"; } | sha256sum | cut -d' ' -f1)
+key=$( { cat "$SRC" tests/bench/posix/pbench.c; echo "$kver"; echo "$QARGS"; echo "$APPEND"; } | sha256sum | cut -d' ' -f1)
 
 if [ -s "$C/bench.txt" ] && [ "$(cat "$C/bench.key" 2>/dev/null)" = "$key" ]; then
 	say "cached figures ($kver; rm -rf $C to measure again)"
@@ -121,6 +123,13 @@ else
 	# Console lines end in CR LF and the first may follow firmware escapes.
 	tr -d '\r' <"$C/boot.log" | sed -n 's/^.*\(linux [a-z0-9_]\{1,\} [0-9]\{1,\}\)$/\1/p' >"$C/bench.new"
 	tr -d '\r' <"$C/boot.log" | sed -n 's/^.*\(linux-config [^ ]*\)$/\1/p' >"$C/config.new"
+	tr -d '\r' <"$C/boot.log" | sed -n 's/^.*\(posix [a-z0-9_]\{1,\} [0-9]\{1,\}\)$/\1/p' >"$C/posix.new"
+	# Boot time to the first program under plain TCG, in wall-clock ms.
+	bstart=$(date +%s%N)
+	timeout "$TIMEOUT" "$QEMU" -accel tcg -cpu max -smp $SMP -m 512M -nographic -no-reboot -nic none \
+		-kernel "$C/vmlinuz" -initrd "$C/initramfs.cpio.gz" -append "$APPEND boot_only" \
+		</dev/null 2>&1 | grep -q -m1 "linux-booted" || true
+	echo "posix boot_ms $(( ($(date +%s%N) - bstart) / 1000000 ))" >>"$C/posix.new"
 	ok=1
 	for n in $NAMES; do
 		grep -q "^linux $n [0-9]*$" "$C/bench.new" || { say "no figure for $n"; ok=0; }
@@ -136,6 +145,7 @@ else
 	echo "linux-config qemu=tcg,cpu=max,icount=shift=0,smp=$SMP,m=512M" >>"$C/config.new"
 	mv "$C/config.new" "$C/config.txt"
 	mv "$C/bench.new" "$C/bench.txt"
+	mv "$C/posix.new" "$C/posix.txt"
 	echo "$key" >"$C/bench.key"
 fi
 cat "$C/config.txt" "$C/bench.txt"

@@ -296,9 +296,28 @@ static void bench_as_clone(void)
 	report("as_clone", dt, n);
 }
 
-int main(void)
+/* The POSIX workloads (tests/bench/posix/pbench.c), the same binary as on Skiff. */
+static void
+run_pbench(void)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		execl("/pbench", "/pbench", (char *)NULL);
+		_exit(127);
+	}
+	if (p > 0)
+		waitpid(p, NULL, 0);
+}
+
+int main(int argc, char **argv)
 {
 	console_setup();
+	if (argc > 1 && strcmp(argv[1], "boot_only") == 0) {
+		/* Boot-time run: say so at once and power off. */
+		say("\nlinux-booted\n");
+		reboot(RB_POWER_OFF);
+	}
 	struct utsname u;
 	uname(&u);
 	/* The leading newline ends whatever the firmware left on the line. */
@@ -311,6 +330,7 @@ int main(void)
 	bench_notify_wait();
 	bench_page_fault();
 	bench_as_clone();
+	run_pbench();
 
 	say("linux-done\n");
 	sync();
