@@ -52,24 +52,15 @@ user_fault(struct trapframe *tf, uint64_t addr, uint64_t access)
 	process_terminate(p, SK_PROC_FAULTED, (int64_t)tf->vector, addr);
 }
 
-void
-reflect_syscall(struct trapframe *tf)
+/*
+ * Save the user state in tf into t's UTCB frame and make tf return into
+ * the library OS at entry on its stack, with RDI = the frame.
+ */
+static void
+enter_libos(struct thread *t, struct trapframe *tf, uint64_t entry, uint64_t stack)
 {
-	struct thread *t = current_thread();
-	struct sk_utcb *u = t->utcb;
-	struct sk_regs *r = &u->reflect;
-	uint64_t stack = __atomic_load_n(&u->reflect_stack, __ATOMIC_RELAXED);
-	uint64_t entry = t->proc->reflect_entry;
+	struct sk_regs *r = &t->utcb->reflect;
 
-	if (entry == 0 || t->in_reflect || stack < PAGE_SIZE || stack > USER_TOP) {
-		uint64_t nr = tf->rax;
-
-		tf->rax = SK_ERRVAL(SK_E_NOSYS, 0);
-		tf->error = nr;
-		user_fault(tf, tf->rip, SK_FAULT_EXEC);
-		return;
-	}
-	u->reflect_reason = SK_REFLECT_SYSCALL;
 	r->rax = tf->rax; r->rbx = tf->rbx; r->rcx = tf->rcx; r->rdx = tf->rdx;
 	r->rsi = tf->rsi; r->rdi = tf->rdi; r->rbp = tf->rbp; r->rsp = tf->rsp;
 	r->r8 = tf->r8; r->r9 = tf->r9; r->r10 = tf->r10; r->r11 = tf->r11;
@@ -82,6 +73,26 @@ reflect_syscall(struct trapframe *tf)
 	tf->rip = entry;
 	tf->rsp = (stack & ~15ull) - 8;
 	tf->rdi = t->utcb_va + offsetof(struct sk_utcb, reflect);
+}
+
+void
+reflect_syscall(struct trapframe *tf)
+{
+	struct thread *t = current_thread();
+	struct sk_utcb *u = t->utcb;
+	uint64_t stack = __atomic_load_n(&u->reflect_stack, __ATOMIC_RELAXED);
+	uint64_t entry = t->proc->reflect_entry;
+
+	if (entry == 0 || t->in_reflect || stack < PAGE_SIZE || stack > USER_TOP) {
+		uint64_t nr = tf->rax;
+
+		tf->rax = SK_ERRVAL(SK_E_NOSYS, 0);
+		tf->error = nr;
+		user_fault(tf, tf->rip, SK_FAULT_EXEC);
+		return;
+	}
+	u->reflect_reason = SK_REFLECT_SYSCALL;
+	enter_libos(t, tf, entry, stack);
 	tf->rax = 0;
 }
 
@@ -96,7 +107,6 @@ reflect_interrupt_check(struct trapframe *tf)
 {
 	struct thread *t = current_thread();
 	struct sk_utcb *u = t->utcb;
-	struct sk_regs *r;
 	uint64_t stack, entry;
 
 	if (!t->interrupt || t->in_reflect || t->killed || (tf->cs & 3) == 0)
@@ -106,20 +116,8 @@ reflect_interrupt_check(struct trapframe *tf)
 	stack = __atomic_load_n(&u->reflect_stack, __ATOMIC_RELAXED);
 	if (entry == 0 || stack < PAGE_SIZE || stack > USER_TOP)
 		return;
-	r = &u->reflect;
 	u->reflect_reason = SK_REFLECT_INTERRUPT;
-	r->rax = tf->rax; r->rbx = tf->rbx; r->rcx = tf->rcx; r->rdx = tf->rdx;
-	r->rsi = tf->rsi; r->rdi = tf->rdi; r->rbp = tf->rbp; r->rsp = tf->rsp;
-	r->r8 = tf->r8; r->r9 = tf->r9; r->r10 = tf->r10; r->r11 = tf->r11;
-	r->r12 = tf->r12; r->r13 = tf->r13; r->r14 = tf->r14; r->r15 = tf->r15;
-	r->rip = tf->rip;
-	r->rflags = tf->rflags;
-	r->fs_base = rdmsr(MSR_FS_BASE);
-	r->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
-	t->in_reflect = true;
-	tf->rip = entry;
-	tf->rsp = (stack & ~15ull) - 8;
-	tf->rdi = t->utcb_va + offsetof(struct sk_utcb, reflect);
+	enter_libos(t, tf, entry, stack);
 	tf->vector = 0;		/* return with iretq: the frame is not a syscall's */
 }
 

@@ -141,7 +141,8 @@ int l_thread_exit(void);
 void l_threads_exit(void);
 int64_t l_futex_wake(uint64_t addr, int n);
 
-/* strace.c */
+/* strace.c; l_syscall_name: the Linux name of call nr, or "?". */
+const char *l_syscall_name(uint64_t nr);
 void l_strace_enter(const struct sk_regs *r, uint64_t nr);
 void l_strace_leave(int64_t rv);
 int l_strace_wanted(uint64_t sp);

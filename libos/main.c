@@ -26,18 +26,6 @@ static const l_handler handlers[L_SYS_MAX] = {
 	[L_SYS_fdatasync] = l_sys_fsync,
 };
 
-static const char *
-syscall_name(uint64_t nr)
-{
-	switch (nr) {
-#define N(name, n) case n: return #name;
-	LINUX_SYSCALLS(N)
-#undef N
-	default:
-		return "?";
-	}
-}
-
 void
 libos_fatal(const char *fmt, ...)
 {
@@ -64,7 +52,7 @@ unknown(uint64_t nr)
 
 	if (nr >= L_SYS_MAX || !(logged[nr / 8] & (1u << (nr % 8)))) {
 		sk_printf("libos: unimplemented Linux system call %lu (%s)\n",
-		    (unsigned long)nr, syscall_name(nr));
+		    (unsigned long)nr, l_syscall_name(nr));
 		if (nr < L_SYS_MAX)
 			logged[nr / 8] |= (uint8_t)(1u << (nr % 8));
 	}

@@ -36,8 +36,8 @@ kinds(uint64_t nr)
 	}
 }
 
-static const char *
-name_of(uint64_t nr)
+const char *
+l_syscall_name(uint64_t nr)
 {
 	switch (nr) {
 #define N(name, n) case n: return #name;
@@ -79,7 +79,7 @@ l_strace_enter(const struct sk_regs *r, uint64_t nr)
 {
 	char line[512];
 	const char *k = kinds(nr);
-	int n = snprintf(line, sizeof(line), "[%d] %s(", L.pid, name_of(nr));
+	int n = snprintf(line, sizeof(line), "[%d] %s(", L.pid, l_syscall_name(nr));
 
 	for (int i = 0; k[i] != '\0' && n < (int)sizeof(line) - 80; i++) {
 		if (i > 0)

@@ -17,27 +17,6 @@ static uint8_t rcv_buf[UART_IO_MAX];
 static uint8_t snd_buf[UART_IO_MAX];
 static int present;
 
-#define STACK_TOUCH	(16 * 1024)
-
-extern char __bss_start[], _end[];
-
-/*
- * Touch every page of our zeroed data (buffers, tables, the helper
- * thread's stack) and a stack deeper than any request goes, so that
- * serving allocates no memory later: the pages a long-lived server gets
- * on its first requests would count against the test suite's leak check.
- */
-static void __attribute__((noinline))
-prefault(void)
-{
-	volatile char stack[STACK_TOUCH];
-
-	for (size_t i = 0; i < sizeof(stack); i += 4096)
-		stack[i] = 0;
-	for (uintptr_t a = (uintptr_t)__bss_start & ~4095ul; a < (uintptr_t)_end; a += 4096)
-		*(volatile char *)a = *(volatile char *)a;
-}
-
 /* UART_ATTACH: keep the notification in h; 1 if it was taken. */
 static int64_t
 op_attach(struct sk_msg *m, sk_handle_t h, int *taken)
@@ -181,7 +160,7 @@ main(uint64_t arg)
 		sk_printf("uart16550: started without an endpoint\n");
 		return 1;
 	}
-	prefault();
+	sk_prefault(16 * 1024);
 	ep = st->h[0];
 	ports = st->nhandles > 1 ? st->h[1] : 0;
 	irq = st->nhandles > 2 ? st->h[2] : 0;

@@ -422,9 +422,7 @@ warm_up(sk_handle_t ep)
 {
 	int64_t h;
 
-	memset(ofiles, 0, sizeof(ofiles));
-	memset(rbuf, 0, sizeof(rbuf));
-	memset(sbuf, 0, sizeof(sbuf));
+	sk_prefault(64 * 1024);
 	/* The kernel makes its close-notice table at the first notify badge. */
 	if ((h = sk_ep_mint_notify(ep, (uint64_t)0xffff << 40, SK_R_SEND)) >= 0)
 		sk_handle_close((sk_handle_t)h);

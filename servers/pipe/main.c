@@ -15,15 +15,6 @@ uint8_t msg_buf[MSG_BUF_SIZE] __attribute__((aligned(16)));
 /* Stack the deepest request may use, touched at start-up (see warm_up). */
 #define STACK_TOUCH	(16 * 1024)
 
-static void __attribute__((noinline))
-touch_stack(void)
-{
-	volatile uint8_t pad[STACK_TOUCH];
-
-	for (size_t i = 0; i < sizeof(pad); i += 512)
-		pad[i] = 0;
-}
-
 /*
  * The kernel's tables that grow with use and never shrink: this process's
  * handle table and the endpoint's table of tracked badges (one entry per
@@ -72,7 +63,7 @@ warm_up(void)
 	memset(pipes, 0, sizeof(pipes));
 	memset(ends, 0, sizeof(ends));
 	waiters_init();
-	touch_stack();
+	sk_prefault(STACK_TOUCH);
 	grow_kernel_tables();
 	if ((r = pool_init()) < 0)
 		sk_printf("pipe: cannot set up the buffer pool: %s\n", sk_errname(SK_ERR(r)));

@@ -20,27 +20,6 @@ static uint8_t io_buf[UART_IO_MAX];
 static uint64_t helper_stack[1024] __attribute__((aligned(16)));
 static sk_handle_t wake_h;
 
-#define STACK_TOUCH	(32 * 1024)
-
-extern char __bss_start[], _end[];
-
-/*
- * Touch every page of our zeroed data (buffers, tables, the helper
- * thread's stack) and a stack deeper than any request goes, so that
- * serving allocates no memory later: the pages a long-lived server gets
- * on its first requests would count against the test suite's leak check.
- */
-static void __attribute__((noinline))
-prefault(void)
-{
-	volatile char stack[STACK_TOUCH];
-
-	for (size_t i = 0; i < sizeof(stack); i += 4096)
-		stack[i] = 0;
-	for (uintptr_t a = (uintptr_t)__bss_start & ~4095ul; a < (uintptr_t)_end; a += 4096)
-		*(volatile char *)a = *(volatile char *)a;
-}
-
 uint64_t
 now_ns(void)
 {
@@ -281,7 +260,7 @@ main(uint64_t arg)
 		sk_printf("tty: started without an endpoint\n");
 		return 1;
 	}
-	prefault();
+	sk_prefault(32 * 1024);
 	tty.obj_base = OBJ_BADGE_BASE | (((uint64_t)sk_clock() >> 10) & 0xff) << 32;
 	tty.ep = st->h[0];
 	tty.uart = st->nhandles > 1 ? st->h[1] : 0;

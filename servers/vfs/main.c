@@ -64,24 +64,6 @@ std_mount(void)
 	}
 }
 
-/*
- * Touch every page vfs will use while serving, its buffers and a stack
- * deeper than any request goes, so that serving allocates no memory
- * later: the pages a long-lived server gets on its first requests would
- * otherwise count against the test suite's leak check.
- */
-static void __attribute__((noinline))
-prefault(void)
-{
-	volatile char stack[32 * 1024];
-
-	for (size_t i = 0; i < sizeof(stack); i += 4096)
-		stack[i] = 0;
-	memset(&vfs, 0, sizeof(vfs));
-	memset(reqbuf, 0, sizeof(reqbuf));
-	memset(&rep, 0, sizeof(rep));
-}
-
 /* Send rep as the answer to the message just received. */
 static void
 set_reply(struct sk_msg *m)
@@ -117,7 +99,7 @@ main(uint64_t arg)
 		return 1;
 	}
 	ep = st->h[0];
-	prefault();
+	sk_prefault(32 * 1024);
 #define DEP(i)	((uint32_t)(i) < st->nhandles ? st->h[i] : 0)
 	fsc.fs[SVC_RAMFS] = DEP(1);
 	fsc.fs[SVC_DEVFS] = DEP(2);

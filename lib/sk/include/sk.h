@@ -146,6 +146,12 @@ void *sk_realloc(void *p, uint64_t n);
 void sk_free(void *p);
 char *sk_strdup(const char *s);
 
+/*
+ * Touch a stack of stack_bytes and every page of the zero-initialised
+ * data now, so a server allocates no memory while it serves.
+ */
+void sk_prefault(size_t stack_bytes);
+
 /* Output through the kernel debug log. */
 int sk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int sk_vprintf(const char *fmt, va_list ap);
