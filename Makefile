@@ -200,7 +200,7 @@ HOST_CFLAGS = -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -I. -DHOST_TEST
 HOST_TESTS = $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-$(BUILD)/host/%: tests/host/%.c tests/host/host.h $(wildcard tests/host/*.h kernel/*.h abi/skiff/*.h abi/skiff/proto/*.h lib/common/*.h lib/common/*.c kernel/*.c lib/fs/*.[ch] servers/*/*.[ch])
+$(BUILD)/host/%: tests/host/%.c tests/host/host.h $(wildcard tests/host/*.h kernel/*.h abi/skiff/*.h abi/skiff/proto/*.h lib/common/*.h lib/common/*.c kernel/*.c lib/fs/*.[ch] servers/*/*.[ch] drivers/*/*.[ch])
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC $<"
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $<

@@ -225,9 +225,3 @@ sys_kstat(struct trapframe *tf)
 		return SK_ERRVAL(SK_E_FAULT, 1);
 	return SK_OK;
 }
-
-int64_t
-sys_clock(struct trapframe *tf)
-{
-	return (int64_t)clock_ns();
-}

@@ -159,6 +159,10 @@ int l_deliver(struct sk_regs *r, uint64_t nr, uint64_t blocked, uint64_t frame_m
 void l_signals(struct sk_regs *r, uint64_t nr);
 int64_t l_sleep_until(uint64_t deadline);
 
+/* Linux clock ids (sys_proc.c): wall clock or not; the time in ns or -EINVAL. */
+int l_clock_is_real(uint64_t id);
+int64_t l_clock_read(uint64_t id);
+
 /* Handlers, one group per file (sys_*.c). */
 #define L_HANDLER(name) int64_t l_sys_##name(struct sk_regs *r)
 #define L_FILE_SYSCALLS(X) \
@@ -186,7 +190,8 @@ int64_t l_sleep_until(uint64_t deadline);
 	X(set_robust_list) X(getpid) X(gettid) X(getppid) X(getuid) X(uname) \
 	X(prlimit64) X(getrandom) X(clock_gettime) X(gettimeofday) X(time) \
 	X(sched_yield) X(getrlimit) X(setrlimit) X(sysinfo) X(times) X(getrusage) \
-	X(sched_getaffinity) X(prctl) X(sync) X(clock_getres) X(rseq)
+	X(sched_getaffinity) X(prctl) X(sync) X(clock_getres) X(rseq) \
+	X(clock_settime) X(settimeofday)
 #define L_DECL(name) L_HANDLER(name);
 L_FILE_SYSCALLS(L_DECL)
 L_OTHER_SYSCALLS(L_DECL)

@@ -71,7 +71,7 @@
 	X(setresgid, 119) X(getresgid, 120) X(getpgid, 121) X(getsid, 124) \
 	X(rt_sigpending, 127) X(rt_sigsuspend, 130) X(sigaltstack, 131) \
 	X(mknod, 133) X(statfs, 137) X(fstatfs, 138) X(prctl, 157) \
-	X(arch_prctl, 158) X(setrlimit, 160) X(sync, 162) X(gettid, 186) \
+	X(arch_prctl, 158) X(setrlimit, 160) X(sync, 162) X(settimeofday, 164) X(gettid, 186) \
 	X(time, 201) X(futex, 202) X(sched_getaffinity, 204) \
 	X(getdents64, 217) X(set_tid_address, 218) X(clock_settime, 227) \
 	X(clock_gettime, 228) X(clock_getres, 229) X(clock_nanosleep, 230) \

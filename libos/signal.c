@@ -503,8 +503,14 @@ l_sleep_until(uint64_t deadline)
 	}
 }
 
+/*
+ * nanosleep and clock_nanosleep: sleep for *ureq, or until it when
+ * absolute (a time of the monotonic clock; callers convert wall-clock
+ * deadlines), leaving what was left in *urem when a signal cut a relative
+ * sleep short.
+ */
 static int64_t
-sleep_rel(uint64_t ureq, uint64_t urem, int absolute)
+sleep_rel(uint64_t ureq, uint64_t urem, int absolute, int wall)
 {
 	struct l_timespec ts;
 	uint64_t ns, deadline, now = (uint64_t)sk_clock();
@@ -515,6 +521,12 @@ sleep_rel(uint64_t ureq, uint64_t urem, int absolute)
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -L_EINVAL;
 	ns = (uint64_t)ts.sec * 1000000000ull + (uint64_t)ts.nsec;
+	if (absolute && wall) {
+		/* A wall-clock deadline: as far ahead as it is now. */
+		int64_t real = sk_clock_real();
+
+		ns = (int64_t)ns > real ? now + (ns - (uint64_t)real) : now;
+	}
 	deadline = absolute ? ns : now + ns;
 	e = l_sleep_until(deadline);
 	if (e == -L_EINTR && urem != 0 && !absolute) {
@@ -531,14 +543,15 @@ sleep_rel(uint64_t ureq, uint64_t urem, int absolute)
 
 L_HANDLER(nanosleep)
 {
-	return sleep_rel(l_arg(r, 0), l_arg(r, 1), 0);
+	return sleep_rel(l_arg(r, 0), l_arg(r, 1), 0, 0);
 }
 
 L_HANDLER(clock_nanosleep)
 {
-	if (l_arg(r, 0) > 11)
+	if (l_clock_read(l_arg(r, 0)) < 0)
 		return -L_EINVAL;
-	return sleep_rel(l_arg(r, 2), l_arg(r, 3), (l_arg(r, 1) & 1) != 0);
+	return sleep_rel(l_arg(r, 2), l_arg(r, 3), (l_arg(r, 1) & 1) != 0,
+	    l_clock_is_real(l_arg(r, 0)));
 }
 
 L_HANDLER(alarm)

@@ -303,7 +303,7 @@ L_HANDLER(setresgid)
 L_HANDLER(getresuid)
 {
 	const struct proc_info *pi = my_info();
-	uint32_t v[3] = { pi->ruid, pi->euid, pi->euid };
+	uint32_t v[3] = { pi->ruid, pi->euid, pi->suid };
 
 	for (int i = 0; i < 3; i++)
 		if (l_copyout(l_arg(r, i), &v[i], 4) < 0)
@@ -314,7 +314,7 @@ L_HANDLER(getresuid)
 L_HANDLER(getresgid)
 {
 	const struct proc_info *pi = my_info();
-	uint32_t v[3] = { pi->rgid, pi->egid, pi->egid };
+	uint32_t v[3] = { pi->rgid, pi->egid, pi->sgid };
 
 	for (int i = 0; i < 3; i++)
 		if (l_copyout(l_arg(r, i), &v[i], 4) < 0)
@@ -322,10 +322,25 @@ L_HANDLER(getresgid)
 	return 0;
 }
 
+/*
+ * getgroups(size, list): size 0 asks for the count only; a list too small
+ * for the groups is EINVAL, as on Linux.
+ */
 L_HANDLER(getgroups)
 {
-	/* Supplementary groups are not reported by proc_info yet: none. */
-	return 0;
+	const struct proc_info *pi = my_info();
+	int64_t size = (int32_t)l_arg(r, 0);
+	uint32_t n = pi->ngroups <= SK_NGROUPS ? pi->ngroups : SK_NGROUPS;
+
+	if (size < 0)
+		return -L_EINVAL;
+	if (size == 0)
+		return n;
+	if ((uint64_t)size < n)
+		return -L_EINVAL;
+	if (n > 0 && l_copyout(l_arg(r, 1), pi->groups, n * 4) < 0)
+		return -L_EFAULT;
+	return n;
 }
 
 L_HANDLER(setgroups)
@@ -341,6 +356,7 @@ L_HANDLER(setgroups)
 	m.snd_len = (uint32_t)(n * 4);
 	if (proc_h() == 0)
 		return -L_EPERM;
+	L.ids_valid = 0;
 	return io_call(proc_h(), &m) < 0 ? -L_EPERM : 0;
 }
 

@@ -212,7 +212,7 @@ L_HANDLER(clock_getres)
 {
 	struct l_timespec ts = { 0, 1 };
 
-	if (l_arg(r, 0) > 11)
+	if (l_clock_read(l_arg(r, 0)) < 0)
 		return -L_EINVAL;
 	if (l_arg(r, 1) != 0 && l_copyout(l_arg(r, 1), &ts, sizeof(ts)) < 0)
 		return -L_EFAULT;
@@ -256,19 +256,82 @@ L_HANDLER(getrandom)
 	return (int64_t)done;
 }
 
+/*
+ * Linux clock ids: the wall clocks (REALTIME, REALTIME_COARSE,
+ * REALTIME_ALARM and TAI, which Skiff keeps equal to REALTIME) read the
+ * kernel's wall clock; every other valid id reads time since boot.
+ */
+int
+l_clock_is_real(uint64_t id)
+{
+	return id == 0 || id == 5 || id == 8 || id == 11;
+}
+
+/* The time of clock id in ns, or -L_EINVAL for an id Linux does not have. */
+int64_t
+l_clock_read(uint64_t id)
+{
+	if (id > 11 || id == 10)
+		return -L_EINVAL;
+	return l_clock_is_real(id) ? sk_clock_real() : sk_clock();
+}
+
 L_HANDLER(clock_gettime)
 {
-	uint64_t ns = (uint64_t)sk_clock();
-	struct l_timespec ts = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull) };
+	int64_t ns = l_clock_read(l_arg(r, 0));
+	struct l_timespec ts;
 
-	if (l_arg(r, 0) > 11)
-		return -L_EINVAL;
+	if (ns < 0)
+		return ns;
+	ts.sec = ns / 1000000000;
+	ts.nsec = ns % 1000000000;
 	return l_copyout(l_arg(r, 1), &ts, sizeof(ts));
+}
+
+/* Set the wall clock to ns since the epoch (proc checks for root). */
+static int64_t
+set_real(int64_t ns)
+{
+	struct sk_rpc m = { .label = PROC_SETTIME };
+
+	if (L.h[SK_EXEC_H_PROC] == 0)
+		return -L_EPERM;
+	m.w[0] = (uint64_t)ns;
+	return io_call(L.h[SK_EXEC_H_PROC], &m) < 0 ? -L_EPERM : 0;
+}
+
+L_HANDLER(clock_settime)
+{
+	struct l_timespec ts;
+
+	if (l_arg(r, 0) > 11 || l_arg(r, 0) == 10)
+		return -L_EINVAL;
+	if (l_copyin(&ts, l_arg(r, 1), sizeof(ts)) < 0)
+		return -L_EFAULT;
+	if (l_arg(r, 0) != 0)
+		return -L_EINVAL;	/* only CLOCK_REALTIME can be set */
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000 || ts.sec > 9200000000ll)
+		return -L_EINVAL;
+	return set_real(ts.sec * 1000000000 + ts.nsec);
+}
+
+/* settimeofday(tv, tz): the time zone is obsolete and ignored, as on Linux. */
+L_HANDLER(settimeofday)
+{
+	int64_t tv[2];
+
+	if (l_arg(r, 0) == 0)
+		return 0;
+	if (l_copyin(tv, l_arg(r, 0), sizeof(tv)) < 0)
+		return -L_EFAULT;
+	if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000 || tv[0] > 9200000000ll)
+		return -L_EINVAL;
+	return set_real(tv[0] * 1000000000 + tv[1] * 1000);
 }
 
 L_HANDLER(gettimeofday)
 {
-	uint64_t ns = (uint64_t)sk_clock();
+	uint64_t ns = (uint64_t)sk_clock_real();
 	int64_t tv[2] = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull / 1000) };
 
 	if (l_arg(r, 0) == 0)
@@ -278,7 +341,7 @@ L_HANDLER(gettimeofday)
 
 L_HANDLER(time)
 {
-	int64_t t = (int64_t)((uint64_t)sk_clock() / 1000000000ull);
+	int64_t t = (int64_t)((uint64_t)sk_clock_real() / 1000000000ull);
 
 	if (l_arg(r, 0) != 0 && l_copyout(l_arg(r, 0), &t, sizeof(t)) < 0)
 		return -L_EFAULT;

@@ -258,7 +258,8 @@ L_HANDLER(futex)
 				return -L_EINVAL;
 			timeout = (uint64_t)ts.sec * 1000000000ull + (uint64_t)ts.nsec;
 			if (cmd == FUTEX_WAIT_BITSET) {	/* absolute */
-				uint64_t now = (uint64_t)sk_clock();
+				uint64_t now = (op & FUTEX_CLOCK_REALTIME) ?
+				    (uint64_t)sk_clock_real() : (uint64_t)sk_clock();
 
 				timeout = timeout > now ? timeout - now : 0;
 			}

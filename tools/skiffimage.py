@@ -14,7 +14,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # init's start order (servers/init/services.c); absent ones are skipped.
-SERVICES = ["uart16550", "proc", "tty", "ramfs", "devfs", "pipe", "procfs", "vfs"]
+SERVICES = ["rtc", "uart16550", "proc", "tty", "ramfs", "devfs", "pipe", "procfs", "vfs"]
 
 
 def accel(qemu):

@@ -67,6 +67,7 @@ enum sk_objtype {
 #define SK_PRIV_DMA	(1u << 0)	/* contiguous memory, physical addresses */
 #define SK_PRIV_CRED	(1u << 1)	/* create credentials, set them on processes */
 #define SK_PRIV_KSTAT	(1u << 2)	/* read kernel statistics */
-#define SK_PRIV_ALL	0x7u
+#define SK_PRIV_CLOCK	(1u << 3)	/* set the wall clock */
+#define SK_PRIV_ALL	0xfu
 
 #endif

@@ -78,7 +78,9 @@
 	X(reflect_set,		49, 1)	/* (entry or 0) */ \
 	X(reflect_return,	50, 0)	/* resumes the saved frame; no return */ \
 	X(kstat,		51, 1)	/* (struct sk_kstat *) */ \
-	X(proc_interrupt,	52, 1)	/* (proc): its threads enter the libos */
+	X(proc_interrupt,	52, 1)	/* (proc): its threads enter the libos */ \
+	X(clock_real,		53, 0)	/* -> ns since the Unix epoch (wall clock) */ \
+	X(clock_set_real,	54, 1)	/* (ns since the epoch); SK_PRIV_CLOCK */
 
 enum sk_sysno {
 #define SK_SYS_ENUM(name, num, nargs) SK_SYS_##name = SK_SYS_BASE + (num),

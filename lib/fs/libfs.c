@@ -32,7 +32,7 @@ struct reply {
 struct io_time
 libfs_now(void)
 {
-	uint64_t ns = (uint64_t)sk_clock();
+	uint64_t ns = (uint64_t)sk_clock_real();
 	struct io_time t = { (int64_t)(ns / 1000000000ull), (uint32_t)(ns % 1000000000ull), 0 };
 
 	return t;

@@ -10,7 +10,7 @@
 #include "servers/init/init.h"
 
 /* Extras a service gets after its dependencies. */
-enum extra { X_NONE = 0, X_COM1_PORTS, X_COM1_IRQ, X_INITRD };
+enum extra { X_NONE = 0, X_COM1_PORTS, X_COM1_IRQ, X_INITRD, X_CMOS_PORTS };
 
 struct service_def {
 	const char *name;
@@ -20,6 +20,7 @@ struct service_def {
 };
 
 static const struct service_def defs[] = {
+	{ "rtc",	SVC_RTC,	{ 0 },				{ X_CMOS_PORTS } },
 	{ "uart16550",	SVC_UART,	{ 0 },				{ X_COM1_PORTS, X_COM1_IRQ } },
 	{ "proc",	SVC_PROC,	{ 0 },				{ 0 } },
 	{ "tty",	SVC_TTY,	{ SVC_UART, SVC_PROC },		{ 0 } },
@@ -95,6 +96,9 @@ extra_handle(const struct sk_bootinfo *bi, enum extra x)
 	/* The root ranges carry every right but SK_R_PHYS; so do their parts. */
 	case X_COM1_PORTS:
 		h = sk_range_split(bi->ioports, 0x3f8, 8, SK_R_ALL & ~SK_R_PHYS);
+		break;
+	case X_CMOS_PORTS:
+		h = sk_range_split(bi->ioports, 0x70, 2, SK_R_ALL & ~SK_R_PHYS);
 		break;
 	case X_COM1_IRQ:
 		h = sk_range_split(bi->irqs, 4, 1, SK_R_ALL & ~SK_R_PHYS);

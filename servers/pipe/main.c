@@ -107,7 +107,7 @@ reply_long(struct rep *rp)
 		struct pipe *p = end_pipe(rp->consume_end);
 
 		ps_consume(&p->st, rp->consume);
-		p->atime = sk_clock();
+		p->atime = sk_clock_real();
 		waiters_wake(p);
 	}
 }

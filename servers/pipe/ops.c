@@ -196,7 +196,7 @@ op_write(struct req *rq, struct rep *rp, struct end *e)
 	}
 	r = ps_write(&p->st, rq->data, rq->len);
 	if (r > 0) {
-		p->mtime = sk_clock();
+		p->mtime = sk_clock_real();
 		waiters_wake(p);
 	}
 	rp->w0 = r;

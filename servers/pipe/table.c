@@ -71,7 +71,7 @@ pipe_alloc(struct pipe **out)
 	memset(p, 0, sizeof(*p));
 	p->used = true;
 	p->ino = next_ino++;
-	p->ctime = p->atime = p->mtime = sk_clock();
+	p->ctime = p->atime = p->mtime = sk_clock_real();
 	ps_init(&p->st, (void *)buf_addr(p), PIPE_SIZE);
 	*out = p;
 	return 0;

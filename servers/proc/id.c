@@ -54,6 +54,20 @@ group_exists_in(uint32_t pgid, uint32_t sid)
 	return 0;
 }
 
+/* PROC_SETTIME: root sets the kernel's wall clock for everyone. */
+int64_t
+op_settime(struct lproc *p, const struct sk_msg *m)
+{
+	int64_t r;
+
+	if (p->euid != 0)
+		return SK_ERRVAL(SK_E_PERM, 0);
+	if ((int64_t)m->w[0] < 0)
+		return SK_ERRVAL(SK_E_INVAL, 1);
+	r = sk_clock_set_real((int64_t)m->w[0]);
+	return r < 0 ? SK_ERRVAL(SK_ERR(r), 1) : 0;
+}
+
 int64_t
 op_ids(struct lproc *p, uint32_t label, struct sk_msg *m, const struct sk_utcb *u)
 {
@@ -180,6 +194,10 @@ op_info(const struct sk_msg *m, char *out, uint32_t *len)
 	pi->euid = p->euid;
 	pi->rgid = p->rgid;
 	pi->egid = p->egid;
+	pi->suid = p->suid;
+	pi->sgid = p->sgid;
+	pi->ngroups = p->ngroups;
+	memcpy(pi->groups, p->groups, sizeof(pi->groups));
 	pi->state = (uint32_t)states[p->state];
 	if (p->state == P_RUN && p->kproc != 0) {
 		struct sk_proc_info ki;

@@ -61,6 +61,7 @@ dispatch(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len)
 	case PROC_SIGSTATE:	return op_sigstate(p, m);
 	case PROC_STOPPED:	return op_stopped(p, m);
 	case PROC_ALARM:	return op_alarm(p, m);
+	case PROC_SETTIME:	return op_settime(p, m);
 	case PROC_GETIDS: case PROC_SETPGID: case PROC_GETPGID: case PROC_SETSID:
 	case PROC_GETSID: case PROC_SETRESUID: case PROC_SETRESGID: case PROC_SETGROUPS:
 	case PROC_RLIMIT: case PROC_SETCWD:

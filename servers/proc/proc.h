@@ -92,6 +92,7 @@ uint64_t alarms_run(void);
 
 /* id.c */
 int64_t op_ids(struct lproc *p, uint32_t label, struct sk_msg *m, const struct sk_utcb *u);
+int64_t op_settime(struct lproc *p, const struct sk_msg *m);
 int64_t op_info(const struct sk_msg *m, char *out, uint32_t *len);
 
 #endif

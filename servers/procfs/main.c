@@ -151,8 +151,10 @@ generate(uint64_t ino)
 		break;
 	case K_STAT:
 		n = snprintf(text, sizeof(text), "cpu  %lu 0 0 0 0 0 0 0 0 0\n"
-		    "btime 0\nprocesses %lu\nprocs_running 1\nprocs_blocked 0\n",
-		    (unsigned long)(now / TICK_NS), (unsigned long)ks.objects[SK_OBJ_PROCESS]);
+		    "btime %lu\nprocesses %lu\nprocs_running 1\nprocs_blocked 0\n",
+		    (unsigned long)(now / TICK_NS),
+		    (unsigned long)(((uint64_t)sk_clock_real() - now) / 1000000000ull),
+		    (unsigned long)ks.objects[SK_OBJ_PROCESS]);
 		break;
 	case K_MOUNTS:
 		n = snprintf(text, sizeof(text), "ramfs / ramfs rw 0 0\ndevfs /dev devtmpfs rw 0 0\n"
@@ -176,9 +178,15 @@ generate(uint64_t ino)
 		break;
 	case K_PSTATUS:
 		n = snprintf(text, sizeof(text), "Name:\t%s\nState:\t%c\nTgid:\t%u\nPid:\t%u\n"
-		    "PPid:\t%u\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nThreads:\t%u\n",
-		    pi.name, (char)pi.state, pi.pid, pi.pid, pi.ppid, pi.ruid, pi.euid, pi.euid,
-		    pi.euid, pi.rgid, pi.egid, pi.egid, pi.egid, pi.nthreads ? pi.nthreads : 1);
+		    "PPid:\t%u\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nGroups:\t",
+		    pi.name, (char)pi.state, pi.pid, pi.pid, pi.ppid, pi.ruid, pi.euid, pi.suid,
+		    pi.euid, pi.rgid, pi.egid, pi.sgid, pi.egid);
+		for (uint32_t g = 0; g < pi.ngroups && g < SK_NGROUPS && n > 0; g++)
+			n += snprintf(text + n, sizeof(text) - (size_t)n, "%s%u", g ? " " : "",
+			    pi.groups[g]);
+		if (n > 0)
+			n += snprintf(text + n, sizeof(text) - (size_t)n, "\nThreads:\t%u\n",
+			    pi.nthreads ? pi.nthreads : 1);
 		break;
 	case K_PCMDLINE: {
 		size_t l = 0;

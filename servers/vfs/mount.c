@@ -91,7 +91,7 @@ mtab_fsname(uint32_t fs)
 	static const char *const names[SVC_COUNT] = {
 		[SVC_INIT] = "init", [SVC_UART] = "uart", [SVC_TTY] = "tty",
 		[SVC_RAMFS] = "ramfs", [SVC_DEVFS] = "devfs", [SVC_PIPE] = "pipe",
-		[SVC_PROC] = "proc", [SVC_PROCFS] = "procfs", [SVC_VFS] = "vfs",
+		[SVC_PROC] = "proc", [SVC_PROCFS] = "procfs", [SVC_VFS] = "vfs", [SVC_RTC] = "rtc",
 		[SVC_TEST] = "test",
 	};
 

@@ -39,6 +39,7 @@ forbidden(uint32_t label)
 	case PROC_KILL: case PROC_EXIT: case PROC_EXEC: case PROC_SETRESUID:
 	case PROC_SETRESGID: case PROC_SETGROUPS: case PROC_STOPPED: case PROC_ATTACH:
 	case PROC_SIGSTATE: case PROC_SETSID: case PROC_SETPGID: case PROC_ALARM:
+	case PROC_SETTIME:
 	case VFS_MOUNT: case VFS_UMOUNT:
 	case SVC_STOP: case SVC_START: case SVC_RESTART: case SVC_LOAD: case SVC_POWEROFF:
 		return 1;

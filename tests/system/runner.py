@@ -107,6 +107,9 @@ def oracle(busybox):
     bad = 0
     for case in cases.CASES:
         name, cmd, want_out, want_status = case[:4]
+        if name in cases.SKIFF_ONLY:
+            print("not run %s (Skiff only)" % name)
+            continue
         script = "mount -t tmpfs none /tmp && cd / && exec %s sh -c \"$0\"" % busybox
         r = subprocess.run(["unshare", "-m", "sh", "-c", script, cmd],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)

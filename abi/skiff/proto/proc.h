@@ -26,6 +26,7 @@
 #define SKIFF_PROTO_PROC_H
 
 #include <stdint.h>
+#include "abi/skiff/cred.h"
 
 #define PROC_NOTE_SIGNAL	(1ull << 0)
 #define PROC_NOTE_CHILD		(1ull << 1)
@@ -77,6 +78,8 @@ enum proc_op {
 	PROC_SETCWD,		/* payload = the caller's new current directory */
 	PROC_INFO,		/* w0 = pid, or PROC_INFO_INDEX | n for the n-th process
 				   -> payload = struct proc_info; SK_E_SRCH / SK_E_NOENT */
+	PROC_SETTIME,		/* w0 = wall-clock time, ns since 1970-01-01 UTC
+				   (euid 0 only) -> sets the system's wall clock */
 };
 
 #define PROC_FORK_VFORK		(1u << 0)	/* parent waits until exec or exit */
@@ -85,8 +88,12 @@ enum proc_op {
 struct proc_info {
 	uint32_t pid, ppid, pgid, sid;
 	uint32_t ruid, euid, rgid, egid;
+	uint32_t suid, sgid;	/* saved set-user and set-group ids */
+	uint32_t ngroups;	/* supplementary groups, at most SK_NGROUPS */
 	uint32_t state;		/* 'R', 'S', 'T', 'Z' */
 	uint32_t nthreads;
+	uint32_t _pad;
+	uint32_t groups[SK_NGROUPS];
 	uint64_t start_ns;	/* since boot */
 	uint64_t utime_ns, stime_ns;
 	uint64_t vsize, rss_pages;
@@ -96,6 +103,6 @@ struct proc_info {
 	char cwd[256];
 	char cmdline[512];	/* argv, each NUL-ended */
 };
-_Static_assert(sizeof(struct proc_info) == 1128, "proc_info layout");
+_Static_assert(sizeof(struct proc_info) == 1144 + 4 * SK_NGROUPS, "proc_info layout");
 
 #endif

@@ -36,6 +36,7 @@ enum sk_svc_id {
 	SVC_PROC,	/* servers/proc: Linux processes, signals */
 	SVC_PROCFS,	/* servers/procfs: /proc */
 	SVC_VFS,	/* servers/vfs: mount table and path resolution */
+	SVC_RTC,	/* drivers/rtc: the CMOS clock, sets the wall clock */
 	SVC_TEST,	/* in-guest test programs, trusted like a service */
 	SVC_COUNT
 };

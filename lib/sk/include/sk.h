@@ -62,6 +62,8 @@ static inline int64_t sk_thread_set_prio(sk_handle_t t, uint32_t p) { return SK_
 static inline int64_t sk_yield(void) { return SK_SYS0(yield); }
 static inline int64_t sk_sleep(uint64_t ns) { return SK_SYS1(sleep, ns); }
 static inline int64_t sk_clock(void) { return SK_SYS0(clock); }
+static inline int64_t sk_clock_real(void) { return SK_SYS0(clock_real); }
+static inline int64_t sk_clock_set_real(int64_t ns) { return SK_SYS1(clock_set_real, ns); }
 static inline int64_t sk_as_create(void) { return SK_SYS0(as_create); }
 static inline int64_t sk_as_clone(sk_handle_t as) { return SK_SYS1(as_clone, as); }
 static inline int64_t sk_as_map(sk_handle_t as, uint64_t va, uint64_t len, sk_handle_t vmo, uint64_t off, uint32_t flags)
