@@ -154,6 +154,9 @@ sys_handle_dup(struct trapframe *tf)
 
 	if ((e = get_obj((uint32_t)tf->rdi, SK_OBJ_NONE, SK_R_DUP, &o, &rights, &badge)) != SK_OK)
 		return SK_ERRVAL(e, 1);
+	/* A pseudo-handle cannot move, but a real copy of it can. */
+	if (SK_HANDLE_INDEX((uint32_t)tf->rdi) == 0)
+		rights |= SK_R_TRANSFER;
 	if (want & ~rights)
 		return SK_ERRVAL(SK_E_RIGHTS, 2);
 	return new_handle(o, want, badge);

@@ -6,6 +6,28 @@
  */
 #include "libos/libos.h"
 
+/* The table /proc/<pid>/fd shows (abi/skiff/proto/exec.h). */
+#define FDTAB	((struct sk_fdtab *)SK_LINUX_FDTAB)
+
+/*
+ * Show descriptor fd with target (NULL: closed) in the published table.
+ * A vfork child leaves the table, which is its parent's, alone.
+ */
+static void
+publish(int fd, const char *target)
+{
+	uint64_t bit = 1ull << (fd % 64);
+
+	if (L.fdtab_off || fd < 0 || fd >= SK_FDTAB_FDS)
+		return;
+	if (target == NULL) {
+		FDTAB->open[fd / 64] &= ~bit;
+		return;
+	}
+	strlcpy(FDTAB->target[fd], target, SK_FDTAB_TARGET);
+	FDTAB->open[fd / 64] |= bit;
+}
+
 struct l_fd *
 fd_get(int64_t fd)
 {
@@ -33,9 +55,8 @@ fd_install(int min, sk_handle_t h, uint32_t type, int cloexec, const char *path)
 		f->type = type;
 		f->cloexec = cloexec != 0;
 		f->nonblock = 0;
-		f->path = NULL;
-		if (path != NULL && (type & IO_S_IFMT) == IO_S_IFDIR)
-			f->path = l_strdup(path);
+		f->path = path != NULL ? l_strdup(path) : NULL;
+		publish(fd, f->path != NULL ? f->path : "");
 		return fd;
 	}
 	return -L_EMFILE;
@@ -52,13 +73,15 @@ fd_close(int fd)
 		sk_handle_close(f->h);
 	l_free(f->path);
 	memset(f, 0, sizeof(*f));
+	publish(fd, NULL);
 	return 0;
 }
 
 /*
- * Take the descriptors the creator listed in the start block. A process
- * started without any (by init, at boot) writes standard output and
- * error to the kernel log, the boot console.
+ * Take the descriptors the creator listed in the start block, with the
+ * targets the loader wrote into the published table. A process started
+ * without any (by init, at boot) writes standard output and error to the
+ * kernel log, the boot console.
  */
 void
 fd_init(const struct sk_exec_start *st)
@@ -76,5 +99,12 @@ fd_init(const struct sk_exec_start *st)
 			continue;
 		L.fds[e->fd].h = e->handle;
 		L.fds[e->fd].type = e->type;
+		if (e->fd < SK_FDTAB_FDS && (FDTAB->open[e->fd / 64] & (1ull << (e->fd % 64)))) {
+			FDTAB->target[e->fd][SK_FDTAB_TARGET - 1] = '\0';
+			if (FDTAB->target[e->fd][0] != '\0')
+				L.fds[e->fd].path = l_strdup(FDTAB->target[e->fd]);
+		} else {
+			publish(e->fd, "");
+		}
 	}
 }

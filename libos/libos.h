@@ -45,7 +45,7 @@ struct l_fd {
 	uint8_t klog;		/* the kernel log (boot console), no handle */
 	uint8_t nonblock;	/* O_NONBLOCK as this process last set it */
 	uint32_t type;		/* IO_S_IF* when known, else 0 */
-	char *path;		/* canonical path for directories (openat, fchdir) */
+	char *path;		/* canonical path where it was opened, or "pipe:[ino]" */
 };
 
 #define L_MAXFD		1024
@@ -83,6 +83,7 @@ struct libos_state {
 	uint32_t alt_flags;
 	char comm[16];			/* prctl(PR_SET_NAME) */
 	int strace;			/* SKIFF_STRACE=1 */
+	int fdtab_off;			/* a vfork child: the table is its parent's */
 	struct l_fd fds[L_MAXFD];
 	char cwd[L_PATH_MAX];		/* canonical, always starts with '/' */
 	char exe[L_PATH_MAX];

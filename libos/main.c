@@ -96,7 +96,9 @@ libos_entry(struct sk_regs *r)
 }
 
 /*
- * Attach to proc: hand it a copy of the event notification, learn the
+ * Attach to proc: hand it a copy of the event notification and a
+ * read-only handle to this address space (for the descriptor table
+ * /proc/<pid>/fd shows; a vfork child has none of its own), learn the
  * Linux pid. Without proc (early boot tests) the pid is the kernel's id.
  */
 void
@@ -104,17 +106,22 @@ l_attach(void)
 {
 	struct sk_rpc m = { .label = PROC_ATTACH };
 	struct sk_proc_info pi;
-	int64_t n, r;
+	int64_t n, a = -1, r;
 
 	if (L.h[SK_EXEC_H_PROC] != 0 &&
 	    (n = sk_handle_dup(L.h[SK_EXEC_H_EVENTS], SK_R_SIGNAL | SK_R_TRANSFER)) >= 0) {
 		m.snd_nh = 1;
 		m.snd_h[0] = (sk_handle_t)n;
+		if (!L.fdtab_off && (a = sk_handle_dup(SK_H_SELF_AS, SK_R_READ | SK_R_TRANSFER)) >= 0)
+			m.snd_h[m.snd_nh++] = (sk_handle_t)a;
 		if ((r = sk_rpc(L.h[SK_EXEC_H_PROC], &m, SK_FOREVER)) >= 0) {
 			L.pid = (int32_t)m.r[0];
 			return;
 		}
+		/* A failed call left the handles with us. */
 		sk_handle_close((sk_handle_t)n);
+		if (a >= 0)
+			sk_handle_close((sk_handle_t)a);
 	}
 	L.pid = sk_proc_info(SK_H_SELF_PROC, &pi) >= 0 ? (int32_t)pi.koid : 1;
 }

@@ -19,6 +19,7 @@ struct exec_args {
 };
 
 static struct sk_exec_start exec_start;
+static const char *exec_targets[SK_EXEC_MAXFD];	/* by exec_start.fds[] */
 
 /* Append a NUL-terminated string to the argument space. */
 static const char *
@@ -181,6 +182,7 @@ fill_start(const char *exe)
 		st->fds[n].fd = fd;
 		st->fds[n].handle = f->h;
 		st->fds[n].type = f->type;
+		exec_targets[n] = f->path;
 		n++;
 	}
 	/* A process on the boot console passes it on (no descriptors at all). */
@@ -272,6 +274,7 @@ do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp)
 	ea.envp = a.envp;
 	ea.suspended = 1;
 	ea.start = &exec_start;
+	ea.fd_targets = exec_targets;
 	p = sk_exec_linux(&ea);
 	sk_handle_close(vmo);
 	if (p < 0 && L.strace)

@@ -310,6 +310,7 @@ L_HANDLER(pipe2)
 {
 	struct sk_rpc m = { .label = PIPE_CREATE };
 	uint64_t flags = l_arg(r, 1);
+	char target[32];
 	int32_t fds[2];
 	int64_t e;
 
@@ -321,8 +322,9 @@ L_HANDLER(pipe2)
 		return e;
 	if (m.rcv_nh != 2)
 		return -L_EIO;
+	snprintf(target, sizeof(target), "pipe:[%lu]", (unsigned long)e);
 	for (int i = 0; i < 2; i++) {
-		fds[i] = fd_install(0, m.rcv_h[i], IO_S_IFIFO, (flags & L_O_CLOEXEC) != 0, NULL);
+		fds[i] = fd_install(0, m.rcv_h[i], IO_S_IFIFO, (flags & L_O_CLOEXEC) != 0, target);
 		if (fds[i] < 0) {
 			if (i == 1)
 				fd_close(fds[0]);

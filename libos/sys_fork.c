@@ -257,6 +257,7 @@ do_vfork(struct sk_regs *r)
 	for (int fd = 0; fd < L_MAXFD; fd++)
 		if (st->fds[fd].path != NULL)
 			st->fds[fd].path = l_strdup(st->fds[fd].path);
+	st->fdtab_off = 1;
 	if ((p = sk_proc_create(SK_H_SELF_AS, "vfork", 0)) < 0) {
 		pid = l_err(p);
 		goto out_paths;

@@ -24,7 +24,8 @@ typedef uint32_t sk_handle_t;
 /*
  * Pseudo-handles that always name the caller's own process, address space
  * and thread (with all rights). They occupy slot 0, which never holds a
- * real handle, and cannot be closed or transferred.
+ * real handle, and cannot be closed or transferred; a duplicate made
+ * with handle_dup is a real handle and may carry SK_R_TRANSFER.
  */
 #define SK_H_SELF_PROC		SK_HANDLE_MAKE(0, 1)
 #define SK_H_SELF_AS		SK_HANDLE_MAKE(0, 2)

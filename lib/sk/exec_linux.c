@@ -5,6 +5,7 @@
  * (abi/skiff/proto/exec.h). Used to start the first Linux processes and,
  * from inside the libos, by execve.
  */
+#include <stddef.h>
 #include "sk.h"
 #include "lib/common/elf.h"
 #include "abi/skiff/proto/exec.h"
@@ -280,6 +281,36 @@ out:
 }
 
 /*
+ * Map the descriptor table (exec.h sk_fdtab) of the new process in as
+ * and write the descriptors it starts with, with their targets.
+ */
+static int64_t
+write_fdtab(sk_handle_t as, const struct sk_exec_start *st, const char *const *targets)
+{
+	uint64_t open[SK_FDTAB_FDS / 64] = { 0 };
+	int64_t r;
+
+	if ((r = sk_as_map(as, SK_LINUX_FDTAB, SK_FDTAB_SIZE, 0, 0,
+	    SK_PROT_READ | SK_PROT_WRITE | SK_MAP_FIXED)) < 0)
+		return r;
+	for (uint32_t i = 0; i < st->nfds; i++) {
+		int32_t fd = st->fds[i].fd;
+		const char *t = targets != NULL && targets[i] != NULL ? targets[i] : "";
+		size_t l = strlen(t);
+
+		if (fd < 0 || fd >= SK_FDTAB_FDS)
+			continue;
+		open[fd / 64] |= 1ull << (fd % 64);
+		if (l >= SK_FDTAB_TARGET)
+			l = SK_FDTAB_TARGET - 1;
+		if (l > 0 && (r = sk_as_write(as, SK_LINUX_FDTAB + offsetof(struct sk_fdtab,
+		    target[fd]), t, l)) < 0)
+			return r;
+	}
+	return sk_as_write(as, SK_LINUX_FDTAB, open, sizeof(open));
+}
+
+/*
  * Give the handles named in st (the caller's values) to process p and
  * rewrite st with the values they have there.
  */
@@ -343,6 +374,8 @@ sk_exec_linux(struct sk_exec_args *a)
 		goto out;
 	if ((r = sk_as_map((sk_handle_t)as, SK_LINUX_STACK_TOP - SK_LINUX_STACK_SIZE,
 	    SK_LINUX_STACK_SIZE, 0, 0, SK_PROT_READ | SK_PROT_WRITE | SK_MAP_FIXED)) < 0)
+		goto out;
+	if ((r = write_fdtab((sk_handle_t)as, a->start, a->fd_targets)) < 0)
 		goto out;
 	if ((p = sk_proc_create((sk_handle_t)as, a->name, a->privs)) < 0) {
 		r = p;

@@ -114,6 +114,8 @@ proc_spawn(sk_handle_t proc, sk_handle_t p, const char *exe, const char *const a
 	return r;
 }
 
+static const char *const console_targets[3] = { "/dev/console", "/dev/console", "/dev/console" };
+
 int64_t
 linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
     const char *exe, const char *const argv[], const char *const envp[],
@@ -156,6 +158,8 @@ linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
 	a.envp = envp;
 	a.suspended = 1;
 	a.start = &st;
+	/* Descriptors come only for the console. */
+	a.fd_targets = nfds <= 3 ? console_targets : NULL;
 	/* st's handles are rewritten with the new process's values: keep ours. */
 	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
 		mine[i] = st.h[i];

@@ -70,7 +70,7 @@ op_create(struct req *rq, struct rep *rp)
 		rp->w0 = ERR(SK_E_NOMEM, 0);
 		return;
 	}
-	rp->w0 = 0;
+	rp->w0 = (int64_t)p->ino;
 	rp->nh = 2;
 	rp->h[0] = (sk_handle_t)rh;
 	rp->h[1] = (sk_handle_t)wh;

@@ -154,6 +154,39 @@ op_ids(struct lproc *p, uint32_t label, struct sk_msg *m, const struct sk_utcb *
 	}
 }
 
+/*
+ * PROC_FDS and PROC_FD: read the descriptor table process w0 published
+ * in its own memory (exec.h). Its contents are the process's word about
+ * itself: bits past the table and strings without a NUL are cut off.
+ */
+int64_t
+op_fds(struct sk_msg *m, char *out, uint32_t *len)
+{
+	struct lproc *p = by_pid((uint32_t)m->w[0]);
+	uint64_t open[SK_FDTAB_FDS / 64], fd = m->w[1];
+	uint64_t label = SK_TAG_LABEL(m->tag);
+
+	if (p == NULL || p->state == P_FREE || p->state == P_ZOMBIE)
+		return SK_ERRVAL(SK_E_SRCH, 1);
+	if (p->as == 0)
+		return SK_ERRVAL(SK_E_NOENT, 1);
+	if (sk_as_read(p->as, SK_LINUX_FDTAB, open, sizeof(open)) < 0)
+		return SK_ERRVAL(SK_E_NOENT, 1);
+	if (label == PROC_FDS) {
+		for (int i = 0; i < SK_FDTAB_FDS / 64; i++)
+			m->w[1 + i] = open[i];
+		return 0;
+	}
+	if (fd >= SK_FDTAB_FDS || !(open[fd / 64] & (1ull << (fd % 64))))
+		return SK_ERRVAL(SK_E_BADHANDLE, 2);
+	if (sk_as_read(p->as, SK_LINUX_FDTAB + offsetof(struct sk_fdtab, target[fd]), out,
+	    SK_FDTAB_TARGET) < 0)
+		return SK_ERRVAL(SK_E_NOENT, 1);
+	out[SK_FDTAB_TARGET - 1] = '\0';
+	*len = (uint32_t)strlen(out) + 1;
+	return 0;
+}
+
 static const char *
 base(const char *path)
 {

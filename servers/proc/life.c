@@ -39,6 +39,10 @@ proc_died(struct lproc *p, uint32_t status)
 		sk_handle_close(p->notif);
 		p->notif = 0;
 	}
+	if (p->as != 0) {
+		sk_handle_close(p->as);
+		p->as = 0;
+	}
 	for (int i = 0; i < MAX_PROCS; i++) {
 		struct lproc *c = &procs[i];
 
@@ -126,13 +130,22 @@ op_spawn(uint64_t badge, const struct sk_msg *m, const struct sk_utcb *u)
 int64_t
 op_attach(struct lproc *p, const struct sk_utcb *u, struct sk_msg *m)
 {
-	sk_handle_t n = take_handle(u, m);
+	sk_handle_t n = take_handle(u, m), as = u->rcv_nh >= 2 ? u->rcv_h[1] : 0;
+	struct sk_handle_info hi;
 
 	if (n == 0)
 		return SK_ERRVAL(SK_E_INVAL, 0);
+	if (as != 0 && (sk_handle_info(as, &hi) < 0 || hi.type != SK_OBJ_ASPACE ||
+	    (hi.rights & ~(uint32_t)(SK_R_READ | SK_R_DUP | SK_R_TRANSFER)) != 0))
+		return SK_ERRVAL(SK_E_INVAL, 0);	/* only a read-only address space */
+	for (uint32_t i = 2; i < u->rcv_nh && i < SK_MSG_HANDLES; i++)
+		sk_handle_close(u->rcv_h[i]);
 	if (p->notif != 0)
 		sk_handle_close(p->notif);
 	p->notif = n;
+	if (p->as != 0)
+		sk_handle_close(p->as);
+	p->as = as;
 	if (p->pending & ~p->blocked)
 		note(p, PROC_NOTE_SIGNAL);
 	m->w[1] = p->ppid;
@@ -172,6 +185,7 @@ op_fork(struct lproc *p, const struct sk_msg *m, const struct sk_utcb *u)
 	c->state = P_RUN;
 	c->kproc = k;
 	c->notif = 0;
+	c->as = 0;
 	c->pending = 0;
 	c->alarm_at = c->alarm_every = 0;
 	c->report_stop = c->report_cont = c->exited = 0;
@@ -191,6 +205,9 @@ op_exec(struct lproc *p, const struct sk_utcb *u)
 	if (p->kproc != 0)
 		sk_handle_close(p->kproc);
 	p->kproc = k;
+	if (p->as != 0)		/* the new program attaches its own */
+		sk_handle_close(p->as);
+	p->as = 0;
 	p->caught = 0;
 	proc_set_cmd(p, (const char *)u->rcv_buf, u->rcv_len);
 	proc_watch(p);

@@ -44,6 +44,9 @@ dispatch(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len)
 		return op_spawn(m->badge, m, u);
 	if (label == PROC_INFO)
 		return op_info(m, sbuf, reply_len);
+	if (label == PROC_FDS || label == PROC_FD)
+		return SK_SVC_OF_BADGE(m->badge) == SVC_NONE ? SK_ERRVAL(SK_E_PERM, 0) :
+		    op_fds(m, sbuf, reply_len);
 	p = by_koid(u->sender.pid);
 	if (label == PROC_KILL)
 		return op_kill(p, m->badge, m, u);

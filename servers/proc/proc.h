@@ -12,6 +12,8 @@
 #define SERVERS_PROC_H
 
 #include "sk.h"
+#include <stddef.h>
+#include "abi/skiff/proto/exec.h"
 #include "abi/skiff/proto/proc.h"
 #include "abi/skiff/proto/svc.h"
 
@@ -31,6 +33,7 @@ struct lproc {
 	uint64_t koid;			/* the kernel process now running it */
 	sk_handle_t kproc;		/* handle to it (0 once dead) */
 	sk_handle_t notif;		/* its event notification (PROC_ATTACH) */
+	sk_handle_t as;			/* its address space, read only (PROC_ATTACH) */
 	uint32_t status;		/* wait status once a zombie */
 	int report_stop, report_cont;	/* for WUNTRACED / WCONTINUED */
 	int exited;			/* PROC_EXIT came: the death is not a crash */
@@ -94,5 +97,6 @@ uint64_t alarms_run(void);
 int64_t op_ids(struct lproc *p, uint32_t label, struct sk_msg *m, const struct sk_utcb *u);
 int64_t op_settime(struct lproc *p, const struct sk_msg *m);
 int64_t op_info(const struct sk_msg *m, char *out, uint32_t *len);
+int64_t op_fds(struct sk_msg *m, char *out, uint32_t *len);
 
 #endif

@@ -1,19 +1,21 @@
 /*
- * procfs: /proc on libfs, answered from proc's process table (PROC_INFO)
- * and the kernel's statistics. Inode numbers encode what a file is:
- * pid << 8 | kind, pid 0 for the files about the whole system. Files are
- * generated when read. h[0] is the endpoint, h[1] proc.
- *
- * Not here yet: /proc/self (the request comes from vfs, not from the
- * process asking) and /proc/[pid]/fd.
+ * procfs: /proc on libfs, answered from proc's process table (PROC_INFO),
+ * the descriptor tables processes publish (PROC_FDS, PROC_FD) and the
+ * kernel's statistics. Inode numbers encode what a file is: fd << 40 |
+ * pid << 8 | kind, pid 0 for the files about the whole system, fd only
+ * for the links in /proc/<pid>/fd. Files are generated when read. h[0] is
+ * the endpoint, h[1] proc. /proc/self is the libos's: the request comes
+ * from vfs, not from the process asking.
  */
 #include "lib/fs/libfs.h"
+#include "abi/skiff/proto/exec.h"
 #include "abi/skiff/proto/proc.h"
 
 enum kind {
 	K_ROOT = 1, K_MEMINFO, K_UPTIME, K_LOADAVG, K_STAT, K_MOUNTS, K_VERSION, K_CPUINFO,
 	K_GLOBAL_END,
-	K_PIDDIR = 16, K_PSTAT, K_PSTATUS, K_PCMDLINE, K_PEXE, K_PCWD, K_PIDEND
+	K_PIDDIR = 16, K_PSTAT, K_PSTATUS, K_PCMDLINE, K_PEXE, K_PCWD, K_PFD, K_PIDEND,
+	K_PFDLINK	/* /proc/<pid>/fd/<n> */
 };
 
 static const char *const gnames[] = {
@@ -23,11 +25,13 @@ static const char *const gnames[] = {
 };
 static const char *const pnames[] = {
 	[K_PSTAT] = "stat", [K_PSTATUS] = "status", [K_PCMDLINE] = "cmdline",
-	[K_PEXE] = "exe", [K_PCWD] = "cwd",
+	[K_PEXE] = "exe", [K_PCWD] = "cwd", [K_PFD] = "fd",
 };
 
 #define INO(pid, k)	(((uint64_t)(pid) << 8) | (k))
+#define FDINO(pid, fd)	(INO(pid, K_PFDLINK) | (uint64_t)(fd) << 40)
 #define PID(ino)	((uint32_t)((ino) >> 8))
+#define FD(ino)		((uint32_t)((ino) >> 40))
 #define KIND(ino)	((int)((ino) & 0xff))
 #define TICK_NS		10000000ull	/* USER_HZ 100 */
 
@@ -50,14 +54,42 @@ info(uint32_t pid)
 	return SK_OK;
 }
 
+/* The descriptors pid has open (below SK_FDTAB_FDS), or an error. */
+static int
+fds(uint32_t pid, uint64_t open[SK_FDTAB_FDS / 64])
+{
+	struct sk_rpc m = { .label = PROC_FDS };
+
+	memset(open, 0, SK_FDTAB_FDS / 8);
+	if (proc == 0)
+		return -SK_E_NOENT;
+	m.w[0] = pid;
+	if (sk_rpc(proc, &m, 5ull * 1000000000ull) < 0)
+		return SK_OK;	/* no table published: no descriptors to show */
+	for (int i = 0; i < SK_FDTAB_FDS / 64; i++)
+		open[i] = m.r[1 + i];
+	return SK_OK;
+}
+
+static int
+fd_open(uint32_t pid, uint32_t fd)
+{
+	uint64_t open[SK_FDTAB_FDS / 64];
+
+	return fd < SK_FDTAB_FDS && fds(pid, open) == SK_OK &&
+	    (open[fd / 64] & (1ull << (fd % 64))) != 0;
+}
+
 static int
 valid(uint64_t ino)
 {
 	int k = KIND(ino);
 
 	if (PID(ino) == 0)
-		return k >= K_ROOT && k < K_GLOBAL_END;
-	return k >= K_PIDDIR && k < K_PIDEND && info(PID(ino)) == SK_OK;
+		return k >= K_ROOT && k < K_GLOBAL_END && FD(ino) == 0;
+	if (k == K_PFDLINK)
+		return info(PID(ino)) == SK_OK && fd_open(PID(ino), FD(ino));
+	return k >= K_PIDDIR && k < K_PIDEND && FD(ino) == 0 && info(PID(ino)) == SK_OK;
 }
 
 static int64_t
@@ -75,6 +107,20 @@ p_lookup(void *fs, uint64_t dir, const char *name)
 			pid = pid * 10 + (uint32_t)(*s - '0');
 		}
 		return pid != 0 && info(pid) == SK_OK ? (int64_t)INO(pid, K_PIDDIR) : -SK_E_NOENT;
+	}
+	if (KIND(dir) == K_PFD && PID(dir) != 0 && FD(dir) == 0) {
+		uint32_t fd = 0;
+
+		if (name[0] == '\0' || (name[0] == '0' && name[1] != '\0'))
+			return -SK_E_NOENT;
+		for (const char *s = name; *s != '\0'; s++) {
+			if (*s < '0' || *s > '9' || fd >= SK_FDTAB_FDS)
+				return -SK_E_NOENT;
+			fd = fd * 10 + (uint32_t)(*s - '0');
+		}
+		if (info(PID(dir)) != SK_OK)
+			return -SK_E_NOENT;
+		return fd_open(PID(dir), fd) ? (int64_t)FDINO(PID(dir), fd) : -SK_E_NOENT;
 	}
 	if (KIND(dir) == K_PIDDIR && PID(dir) != 0) {
 		for (int k = K_PSTAT; k < K_PIDEND; k++)
@@ -100,6 +146,11 @@ p_getattr(void *fs, uint64_t ino, struct io_stat *st)
 	if (k == K_ROOT || k == K_PIDDIR) {
 		st->mode = IO_S_IFDIR | 0555;
 		st->nlink = 2;
+	} else if (k == K_PFD) {
+		st->mode = IO_S_IFDIR | 0500;	/* the owner's business, as on Linux */
+		st->nlink = 2;
+	} else if (k == K_PFDLINK) {
+		st->mode = IO_S_IFLNK | 0700;
 	} else if (k == K_PEXE || k == K_PCWD) {
 		st->mode = IO_S_IFLNK | 0777;
 	} else {
@@ -116,7 +167,7 @@ p_getattr(void *fs, uint64_t ino, struct io_stat *st)
 static int64_t
 p_parent(void *fs, uint64_t dir)
 {
-	return INO(0, K_ROOT);
+	return KIND(dir) == K_PFD ? INO(PID(dir), K_PIDDIR) : INO(0, K_ROOT);
 }
 
 /* Generate the text of file ino into text; returns its length. */
@@ -230,6 +281,22 @@ p_readlink(void *fs, uint64_t ino, char *buf, uint32_t max)
 
 	if (!valid(ino))
 		return -SK_E_NOENT;
+	if (KIND(ino) == K_PFDLINK) {
+		struct sk_rpc m = { .label = PROC_FD, .rcv = text, .rcv_max = sizeof(text) };
+
+		m.w[0] = PID(ino);
+		m.w[1] = FD(ino);
+		if (sk_rpc(proc, &m, 5ull * 1000000000ull) < 0 || m.rcv_len == 0)
+			return -SK_E_NOENT;
+		text[m.rcv_len < sizeof(text) ? m.rcv_len : sizeof(text) - 1] = '\0';
+		if (text[0] == '\0')
+			return -SK_E_NOENT;	/* a descriptor of unknown origin */
+		l = strlen(text);
+		if (l > max)
+			l = max;
+		memcpy(buf, text, l);
+		return (int64_t)l;
+	}
 	if (KIND(ino) == K_PEXE)
 		t = pi.exe;
 	else if (KIND(ino) == K_PCWD)
@@ -273,6 +340,32 @@ p_readdir(void *fs, uint64_t dir, uint64_t cookie, libfs_emit emit, void *ctx)
 				return 1;
 		}
 	}
+	if (KIND(dir) == K_PFD && valid(dir)) {
+		uint64_t open[SK_FDTAB_FDS / 64];
+
+		if (fds(PID(dir), open) != SK_OK)
+			return 0;
+		/* Cookie c: 0 ".", 1 "..", 2 + n the first open descriptor >= n. */
+		for (uint64_t c = cookie; c < 2 + SK_FDTAB_FDS; c++) {
+			char name[8];
+			uint32_t fd = (uint32_t)(c - 2);
+			int r;
+
+			if (c == 0)
+				r = emit(ctx, dir, IO_DT_DIR, ".", 1);
+			else if (c == 1)
+				r = emit(ctx, INO(PID(dir), K_PIDDIR), IO_DT_DIR, "..", 2);
+			else if (!(open[fd / 64] & (1ull << (fd % 64))))
+				continue;
+			else {
+				snprintf(name, sizeof(name), "%u", fd);
+				r = emit(ctx, FDINO(PID(dir), fd), IO_DT_LNK, name, c + 1);
+			}
+			if (r)
+				return 1;
+		}
+		return 0;
+	}
 	if (KIND(dir) != K_PIDDIR || !valid(dir))
 		return -SK_E_NOTDIR;
 	for (uint64_t c = cookie; c < 2 + K_PIDEND - K_PSTAT; c++) {
@@ -284,7 +377,7 @@ p_readdir(void *fs, uint64_t dir, uint64_t cookie, libfs_emit emit, void *ctx)
 			r = emit(ctx, INO(0, K_ROOT), IO_DT_DIR, "..", 2);
 		else
 			r = emit(ctx, INO(PID(dir), k), (k == K_PEXE || k == K_PCWD) ? IO_DT_LNK :
-			    IO_DT_REG, pnames[k], c + 1);
+			    k == K_PFD ? IO_DT_DIR : IO_DT_REG, pnames[k], c + 1);
 		if (r)
 			return 1;
 	}

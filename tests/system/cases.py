@@ -106,4 +106,12 @@ CASES = [
     ("mount", "mount | grep -c ' on / '", "1\n", 0),
     ("df", "df / | tail -1 | tr -s ' ' | cut -d' ' -f6", "/\n", 0),
     ("proc_exe", "readlink /proc/$$/exe", "/bin/sh\n", 0),
+    # /proc/<pid>/fd: descriptors survive fork and exec with their targets;
+    # pipes show as pipe:[ino]; other users' lists are closed to a user.
+    ("proc_fd", "exec 5</etc/passwd; readlink /proc/self/fd/5; readlink /proc/$$/fd/5; "
+     "ls /proc/$$/fd | tr '\\n' ' '; echo; echo x | readlink /proc/self/fd/0 | cut -c1-6; "
+     "exec 5<&-; ls /proc/$$/fd | tr '\\n' ' '; echo; "
+     "su user -c \"ls /proc/$$/fd\" 2>&1 | sed 's/[0-9][0-9]*/N/'",
+     "/etc/passwd\n/etc/passwd\n0 1 2 5 \npipe:[\n0 1 2 \n"
+     "ls: can't open '/proc/N/fd': Permission denied\n", 0),
 ]

@@ -44,6 +44,27 @@ enum sk_exec_role {
  */
 #define SK_LINUX_SYS_HANDLE	1000
 
+/*
+ * The descriptor table a Linux process shows in /proc/<pid>/fd. The libos
+ * keeps it at SK_LINUX_FDTAB in the process's own memory (private, so a
+ * fork child's is its own copy; the loader maps it and writes the
+ * descriptors a new program starts with) and gives proc a read-only
+ * handle to its address space with PROC_ATTACH, so proc can read it for
+ * procfs. It tells only about the process that wrote it, and readers
+ * treat it as untrusted: a target without its NUL ends at
+ * SK_FDTAB_TARGET. Descriptors from SK_FDTAB_FDS on are not shown.
+ */
+#define SK_LINUX_FDTAB		0x000000006f000000ull
+#define SK_FDTAB_FDS		256
+#define SK_FDTAB_TARGET		256	/* a path, or "pipe:[ino]" */
+struct sk_fdtab {
+	uint64_t open[SK_FDTAB_FDS / 64];	/* bit fd % 64 of word fd / 64 */
+	uint8_t _pad[SK_FDTAB_TARGET - SK_FDTAB_FDS / 8];
+	char target[SK_FDTAB_FDS][SK_FDTAB_TARGET];
+};
+_Static_assert(sizeof(struct sk_fdtab) == SK_FDTAB_TARGET * (SK_FDTAB_FDS + 1), "sk_fdtab layout");
+#define SK_FDTAB_SIZE		((sizeof(struct sk_fdtab) + 4095) & ~4095ull)
+
 #define SK_EXEC_MAXFD	256	/* descriptors carried across exec */
 #define SK_EXEC_PATH	4096
 

@@ -20,7 +20,8 @@
 
 enum pipe_op {
 	PIPE_CREATE = 0x500,	/* w0 = 0 or IO_NONBLOCK (set on both ends) -> two
-				   handles: [0] the read end, [1] the write end */
+				   handles: [0] the read end, [1] the write end;
+				   w0 = the pipe's inode number (IO_STAT's ino) */
 	PIPE_FIFO_OPEN,		/* services only (vfs): w0 = FIFO key (dev), w1 = key
 				   (ino), w2 = IO_O_* flags -> handle: one end of the
 				   named pipe with that key (created on first open) */

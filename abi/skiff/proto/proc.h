@@ -36,7 +36,9 @@ enum proc_op {
 				   running a Linux program, w0 = parent pid (0: init),
 				   payload = its exe path NUL then argv, each NUL-ended
 				   -> w0 = its pid */
-	PROC_ATTACH,		/* handle = the caller's event notification
+	PROC_ATTACH,		/* handles: [0] the caller's event notification,
+				   [1] optional, its address space with SK_R_READ
+				   (for its descriptor table, exec.h sk_fdtab)
 				   -> w0 = pid, w1 = ppid, w2 = pgid, w3 = sid */
 	PROC_FORK,		/* handle = the child's kernel process (rights
 				   READ|MANAGE), w0 = PROC_FORK_* -> w0 = child pid;
@@ -78,6 +80,13 @@ enum proc_op {
 	PROC_SETCWD,		/* payload = the caller's new current directory */
 	PROC_INFO,		/* w0 = pid, or PROC_INFO_INDEX | n for the n-th process
 				   -> payload = struct proc_info; SK_E_SRCH / SK_E_NOENT */
+	PROC_FDS,		/* services only (procfs): w0 = pid -> w0 = 0,
+				   w1..w4 = bits of its open descriptors below
+				   SK_FDTAB_FDS (sk_fdtab.open); SK_E_SRCH, SK_E_NOENT
+				   when it published no table */
+	PROC_FD,		/* services only: w0 = pid, w1 = fd -> payload = the
+				   descriptor's target, NUL-ended; SK_E_BADHANDLE
+				   (argument 2) when it is not open */
 	PROC_SETTIME,		/* w0 = wall-clock time, ns since 1970-01-01 UTC
 				   (euid 0 only) -> sets the system's wall clock */
 };

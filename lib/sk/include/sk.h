@@ -194,6 +194,8 @@ struct sk_exec_args {
 	uint32_t privs;
 	int suspended;
 	struct sk_exec_start *start;
+	const char *const *fd_targets;	/* NULL, or what start->fds[i] shows in
+					   /proc/<pid>/fd (each may be NULL) */
 	uint64_t out_entry, out_arg;	/* set by sk_exec_linux */
 };
 int64_t sk_exec_linux(struct sk_exec_args *a);
