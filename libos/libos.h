@@ -56,6 +56,7 @@ struct l_fd {
 #define L_NOTE_CHILD	PROC_NOTE_CHILD
 #define L_NOTE_IO	(1ull << 2)
 #define L_NOTE_VFORK	(1ull << 3)
+#define L_NOTE_IDS	PROC_NOTE_IDS
 
 /* A signal action, as rt_sigaction gives it. */
 struct sk_sigact {
@@ -77,6 +78,8 @@ struct libos_state {
 	uint64_t notes;			/* event bits taken but not yet handled */
 	uint64_t main_tid;		/* kernel id of the first thread */
 	int ids_valid;			/* the cached user and group ids are current */
+	int grp_valid;			/* ppid, pgid and sid below are current */
+	int32_t ppid, pgid, sid;
 	struct sk_sigact sa[64];
 	uint64_t sig_blocked;
 	uint64_t alt_sp, alt_size;

@@ -116,6 +116,10 @@ l_attach(void)
 			m.snd_h[m.snd_nh++] = (sk_handle_t)a;
 		if ((r = sk_rpc(L.h[SK_EXEC_H_PROC], &m, SK_FOREVER)) >= 0) {
 			L.pid = (int32_t)m.r[0];
+			L.ppid = (int32_t)m.r[1];
+			L.pgid = (int32_t)m.r[2];
+			L.sid = (int32_t)m.r[3];
+			L.grp_valid = 1;
 			return;
 		}
 		/* A failed call left the handles with us. */

@@ -164,28 +164,54 @@ L_HANDLER(gettid)
 	return tid == L.main_tid ? L.pid : (int64_t)tid;
 }
 
-L_HANDLER(getppid)
+/*
+ * Make the cached ppid, pgid and sid current. They change only when this
+ * process calls setpgid or setsid (which drop the cache), when its parent
+ * dies or its parent sets its group: proc then signals PROC_NOTE_IDS on the
+ * event notification, which a poll here picks up (other bits taken on the
+ * way stay in L.notes for whoever handles them). Returns 0 or -errno.
+ */
+static int64_t
+grp_fresh(void)
 {
 	struct sk_rpc m;
+	int64_t e;
 
-	if (proc_req(PROC_GETIDS, 0, 0, 0, &m) < 0)
+	if (L.h[SK_EXEC_H_EVENTS] != 0)
+		l_take_notes(SK_NOWAIT);
+	if (L.notes & L_NOTE_IDS) {
+		L.notes &= ~L_NOTE_IDS;
+		L.grp_valid = 0;
+	}
+	if (L.grp_valid)
 		return 0;
-	return (int64_t)m.r[1];
+	if ((e = proc_req(PROC_GETIDS, 0, 0, 0, &m)) < 0)
+		return e;
+	L.ppid = (int32_t)m.r[1];
+	L.pgid = (int32_t)m.r[2];
+	L.sid = (int32_t)m.r[3];
+	L.grp_valid = 1;
+	return 0;
+}
+
+L_HANDLER(getppid)
+{
+	return grp_fresh() < 0 ? 0 : L.ppid;
 }
 
 L_HANDLER(getpgrp)
 {
-	struct sk_rpc m;
-	int64_t e = proc_req(PROC_GETPGID, 0, 0, 0, &m);
-
-	return e < 0 ? L.pid : e;
+	return grp_fresh() < 0 ? L.pid : L.pgid;
 }
 
 L_HANDLER(getpgid)
 {
 	struct sk_rpc m;
+	int32_t pid = (int32_t)l_arg(r, 0);
 
-	return proc_req(PROC_GETPGID, (uint64_t)(int32_t)l_arg(r, 0), 0, 0, &m);
+	if ((pid == 0 || pid == L.pid) && grp_fresh() == 0)
+		return L.pgid;
+	return proc_req(PROC_GETPGID, (uint64_t)pid, 0, 0, &m);
 }
 
 L_HANDLER(setpgid)
@@ -194,6 +220,7 @@ L_HANDLER(setpgid)
 
 	if ((int32_t)l_arg(r, 1) < 0)
 		return -L_EINVAL;
+	L.grp_valid = 0;
 	return proc_req(PROC_SETPGID, (uint64_t)(int32_t)l_arg(r, 0),
 	    (uint64_t)(int32_t)l_arg(r, 1), 0, &m);
 }
@@ -202,14 +229,18 @@ L_HANDLER(setsid)
 {
 	struct sk_rpc m;
 
+	L.grp_valid = 0;
 	return proc_req(PROC_SETSID, 0, 0, 0, &m);
 }
 
 L_HANDLER(getsid)
 {
 	struct sk_rpc m;
+	int32_t pid = (int32_t)l_arg(r, 0);
 
-	return proc_req(PROC_GETSID, (uint64_t)(int32_t)l_arg(r, 0), 0, 0, &m);
+	if ((pid == 0 || pid == L.pid) && grp_fresh() == 0)
+		return L.sid;
+	return proc_req(PROC_GETSID, (uint64_t)pid, 0, 0, &m);
 }
 
 /* The ids proc keeps for this process (cached until a set*id call). */

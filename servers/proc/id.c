@@ -100,6 +100,8 @@ op_ids(struct lproc *p, uint32_t label, struct sk_msg *m, const struct sk_utcb *
 		if (pgid != t->pid && !group_exists_in(pgid, p->sid))
 			return SK_ERRVAL(SK_E_PERM, 2);
 		t->pgid = pgid;
+		if (t != p)
+			note(t, PROC_NOTE_IDS);	/* its cached group is stale */
 		return 0;
 	}
 	case PROC_SETSID:

@@ -51,6 +51,8 @@ proc_died(struct lproc *p, uint32_t status)
 		c->ppid = 1;
 		if (c->state == P_ZOMBIE && c->spawn_notif == 0)
 			proc_reap(c);
+		else
+			note(c, PROC_NOTE_IDS);
 	}
 	if (p->spawn_notif != 0) {
 		/* init started it and waits for it (op_wait_init). */

@@ -99,5 +99,38 @@ main(int argc, char **argv)
 	unlink("/tmp/t_proc.off");
 
 	CHECK(getppid() > 0 && getpid() != getppid(), "getpid and getppid");
+
+	/* An orphan sees its new parent (ppid changes under a cached value). */
+	if (pipe(fds) == 0 && (p = fork()) == 0) {
+		pid_t mid = getpid();
+
+		if (fork() == 0) {
+			int n = 0;
+
+			while (getppid() == mid && n++ < 500)
+				usleep(10000);
+			buf[0] = getppid() != mid ? 'y' : 'n';
+			write(fds[1], buf, 1);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	waitpid(p, &st, 0);
+	close(fds[1]);
+	CHECK(read(fds[0], buf, 1) == 1 && buf[0] == 'y', "an orphan's getppid names its new parent");
+	close(fds[0]);
+
+	/* A parent moves its child into a new group; the child sees it. */
+	if (pipe(fds) == 0 && (p = fork()) == 0) {
+		(void)getpgrp();	/* cache it, if anything caches */
+		read(fds[0], buf, 1);
+		_exit(getpgrp() == getpid() && getpgid(0) == getpid() ? 0 : 1);
+	}
+	setpgid(p, p);
+	write(fds[1], "g", 1);
+	CHECK(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "a child sees the group its parent put it in");
+	close(fds[0]);
+	close(fds[1]);
 	return CHECK_DONE();
 }

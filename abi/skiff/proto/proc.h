@@ -30,6 +30,7 @@
 
 #define PROC_NOTE_SIGNAL	(1ull << 0)
 #define PROC_NOTE_CHILD		(1ull << 1)
+#define PROC_NOTE_IDS		(1ull << 4)	/* its ppid or pgid changed */
 
 enum proc_op {
 	PROC_SPAWN = 0x400,	/* services only (init): handle = a kernel process
