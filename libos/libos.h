@@ -118,6 +118,7 @@ struct l_fd *fd_get(int64_t fd);
 int fd_install(int min, sk_handle_t h, uint32_t type, int cloexec, const char *path);
 int fd_close(int fd);
 void fd_init(const struct sk_exec_start *st);
+int64_t l_fd_handle(int64_t fd);	/* skiff_fd_handle (exec.h) */
 
 /* io.c: talking to the server behind a descriptor. */
 int64_t io_call(sk_handle_t h, struct sk_rpc *m);

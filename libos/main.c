@@ -85,6 +85,8 @@ libos_entry(struct sk_regs *r)
 		rv = handlers[nr](r);
 	else if (nr == SK_LINUX_SYS_HANDLE)
 		rv = r->rdi < SK_EXEC_H_COUNT && L.h[r->rdi] != 0 ? (int64_t)L.h[r->rdi] : -L_ENOENT;
+	else if (nr == SK_LINUX_SYS_FD_HANDLE)
+		rv = l_fd_handle((int64_t)r->rdi);
 	else
 		rv = unknown(nr);
 	if (L.strace)

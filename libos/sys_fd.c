@@ -130,6 +130,17 @@ dup_handle(const struct l_fd *f)
 	return l_err(sk_handle_dup(f->h, hi.rights));
 }
 
+/* skiff_fd_handle(fd): a new handle to the open object behind fd. */
+int64_t
+l_fd_handle(int64_t fd)
+{
+	struct l_fd *f = fd_get(fd);
+
+	if (f == NULL || f->h == 0)
+		return -L_EBADF;
+	return dup_handle(f);
+}
+
 /* Make newfd (>= min when exact is 0) a duplicate of oldfd. */
 static int64_t
 dup_to(int64_t oldfd, int64_t newfd, int exact, int cloexec)

@@ -167,7 +167,7 @@ main(uint64_t arg)
 	if (ports == 0 || irq == 0 || sk_ioport_enable(ports) < 0)
 		sk_printf("uart16550: no I/O ports or IRQ for COM1; answering SK_E_NXIO\n");
 	else if (hw_init() < 0)
-		sk_printf("uart16550: no UART at %#x; answering SK_E_NXIO\n", COM1);
+		sk_printf("uart16550: no UART at 0x%x; answering SK_E_NXIO\n", COM1);
 	else if ((n = sk_notif_create()) < 0 ||
 	    (r = sk_irq_bind(irq, COM1_IRQ, (sk_handle_t)n, 1)) < 0 ||
 	    (r = hw_start_irq_thread(irq, (sk_handle_t)n)) < 0)

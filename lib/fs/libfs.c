@@ -441,7 +441,8 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 	u->rcv_max = SK_MSG_PAYLOAD_MAX;
 	r = sk_recv(ep, &m, SK_FOREVER);
 	for (;;) {
-		uint32_t label = SK_TAG_LABEL(m.tag), len;
+		uint32_t label = SK_TAG_LABEL(m.tag), len, nh;
+		sk_handle_t h[SK_MSG_HANDLES];
 		struct reply rp = { 0, 0 };
 		struct ofile *o;
 		int64_t res;
@@ -453,7 +454,11 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 			continue;
 		}
 		len = (m.tag & SK_TAG_LONG) ? u->rcv_len : 0;
-		if (label == SK_LABEL_CLOSED) {
+		/*
+		 * A close notice comes from the kernel, with a zero sender; a
+		 * client's message with its label is an unknown request.
+		 */
+		if (label == SK_LABEL_CLOSED && u->sender.pid == 0) {
 			if ((o = ofile_of(m.badge)) != NULL)
 				o->used = 0;
 			u->rcv_buf = (uint64_t)rbuf;
@@ -462,6 +467,11 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 			continue;
 		}
 		rbuf[len] = '\0';
+		/* Operations may call other servers, which overwrites the UTCB. */
+		nh = 0;
+		if (m.tag & SK_TAG_LONG)
+			for (; nh < u->rcv_nh && nh < SK_MSG_HANDLES; nh++)
+				h[nh] = u->rcv_h[nh];
 		if (label >= FS_ROOT && label < 0x300 && SK_SVC_OF_BADGE(m.badge) != SVC_NONE)
 			res = fs_request(fs, ops, ep, label, &m, len, &rp);
 		else if ((o = ofile_of(m.badge)) != NULL)
@@ -471,9 +481,8 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 		else
 			res = -SK_E_PERM;
 		/* Handles that came with the request are not kept. */
-		if (m.tag & SK_TAG_LONG)
-			for (uint32_t i = 0; i < u->rcv_nh && i < SK_MSG_HANDLES; i++)
-				sk_handle_close(u->rcv_h[i]);
+		for (uint32_t i = 0; i < nh; i++)
+			sk_handle_close(h[i]);
 		if (res < 0 && res > -SK_E_COUNT)
 			res = SK_ERRVAL(-res, 0);
 		m.tag = 0;

@@ -200,7 +200,7 @@ services_reap(const struct sk_bootinfo *bi, uint64_t bits)
 		if (s->state != SVC_ST_RUNNING)
 			continue;	/* stopped by svc */
 		s->restarts++;
-		sk_printf("init: service %s %s (status %ld, address %#lx); restarting it (restart %u)\n",
+		sk_printf("init: service %s %s (status %ld, address 0x%lx); restarting it (restart %u)\n",
 		    s->def->name, info.state == SK_PROC_FAULTED ? "crashed" : "ended",
 		    (long)info.exit_code, (unsigned long)info.fault_addr, s->restarts);
 		if (s->restarts > MAX_RESTARTS) {

@@ -56,8 +56,12 @@ privileged(const struct sk_utcb *u)
 	return u->sender.cred.euid == 0 || SK_SVC_OF_BADGE(u->sender.badge) != SVC_NONE;
 }
 
+/*
+ * One request in m. The handles it carried are the caller's to close,
+ * except the first when *kept is set (SVC_LOAD's program).
+ */
 static int64_t
-handle(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len)
+handle(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len, int *kept)
 {
 	uint32_t label = SK_TAG_LABEL(m->tag);
 	struct service *s = NULL;
@@ -109,11 +113,10 @@ handle(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len)
 
 			if (u->rcv_nh != 1 || (sz = sk_vmo_size(u->rcv_h[0])) <= 0) {
 				svc_unlock();
-				if (u->rcv_nh == 1)
-					sk_handle_close(u->rcv_h[0]);
 				return SK_ERRVAL(SK_E_INVAL, 0);
 			}
 			s->vmo = u->rcv_h[0];	/* the boot module's stays with init */
+			*kept = 1;
 			s->size = (uint64_t)sz;
 		}
 		stop(s);
@@ -134,9 +137,6 @@ handle(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len)
 		shutdown(bootinfo, (int)m->w[0]);
 		return 0;
 	default:
-		if (u->rcv_nh > 0)
-			for (uint32_t i = 0; i < u->rcv_nh && i < SK_MSG_HANDLES; i++)
-				sk_handle_close(u->rcv_h[i]);
 		return SK_ERRVAL(SK_E_NOSYS, 0);
 	}
 }
@@ -152,17 +152,25 @@ svc_main(uint64_t arg)
 	u->rcv_max = sizeof(rbuf) - 1;
 	r = sk_recv(svc_ep, &m, SK_FOREVER);
 	for (;;) {
-		uint32_t len;
+		sk_handle_t h[SK_MSG_HANDLES];
+		uint32_t len, nh;
+		int kept = 0;
 
 		if (r < 0) {
 			r = sk_recv(svc_ep, &m, SK_FOREVER);
 			continue;
 		}
-		if (SK_TAG_LABEL(m.tag) == SK_LABEL_CLOSED) {
+		/* Close notices come from the kernel (a zero sender), and need no reply. */
+		if (SK_TAG_LABEL(m.tag) == SK_LABEL_CLOSED && u->sender.pid == 0) {
 			r = sk_recv(svc_ep, &m, SK_FOREVER);
 			continue;
 		}
-		r = handle(&m, u, &len);
+		nh = u->rcv_nh < SK_MSG_HANDLES ? u->rcv_nh : SK_MSG_HANDLES;
+		memcpy(h, u->rcv_h, sizeof(h));
+		r = handle(&m, u, &len, &kept);
+		/* Handles that came with a request and were not kept. */
+		for (uint32_t i = kept; i < nh; i++)
+			sk_handle_close(h[i]);
 		m.w[0] = (uint64_t)r;
 		m.tag = 0;
 		if (len > 0) {

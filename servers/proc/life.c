@@ -102,20 +102,57 @@ take_handle(const struct sk_utcb *u, const struct sk_msg *m)
 	return u->rcv_h[0];
 }
 
+/*
+ * Whether k can be the kernel process of a Linux process: a process
+ * handle with the rights proc uses (read its state, watch, kill and
+ * manage it) that runs no other Linux process. 0 or the error to answer.
+ */
+static int64_t
+check_kproc(sk_handle_t k)
+{
+	struct sk_handle_info hi;
+
+	if (k == 0)
+		return SK_ERRVAL(SK_E_INVAL, 0);
+	if (sk_handle_info(k, &hi) < 0 || hi.type != SK_OBJ_PROCESS)
+		return SK_ERRVAL(SK_E_WRONGTYPE, 0);
+	if ((hi.rights & (SK_R_READ | SK_R_MANAGE)) != (SK_R_READ | SK_R_MANAGE))
+		return SK_ERRVAL(SK_E_RIGHTS, 0);
+	if (by_koid(hi.koid) != NULL)
+		return SK_ERRVAL(SK_E_EXISTS, 0);
+	return 0;
+}
+
+/* Whether n is a notification proc may signal: 0 or the error to answer. */
+static int64_t
+check_notif(sk_handle_t n)
+{
+	struct sk_handle_info hi;
+
+	if (n == 0)
+		return SK_ERRVAL(SK_E_INVAL, 0);
+	if (sk_handle_info(n, &hi) < 0 || hi.type != SK_OBJ_NOTIFICATION)
+		return SK_ERRVAL(SK_E_WRONGTYPE, 0);
+	if (!(hi.rights & SK_R_SIGNAL))
+		return SK_ERRVAL(SK_E_RIGHTS, 0);
+	return 0;
+}
+
 int64_t
 op_spawn(uint64_t badge, const struct sk_msg *m, const struct sk_utcb *u)
 {
 	sk_handle_t k = take_handle(u, m);
 	struct lproc *p;
+	int64_t e;
 
 	if (SK_SVC_OF_BADGE(badge) == SVC_NONE)
 		return SK_ERRVAL(SK_E_PERM, 0);
-	if (k == 0)
-		return SK_ERRVAL(SK_E_INVAL, 0);
-	if ((p = proc_new()) == NULL) {
-		sk_handle_close(k);
+	if ((e = check_kproc(k)) < 0)
+		return e;
+	if (u->rcv_nh >= 2 && (e = check_notif(u->rcv_h[1])) < 0)
+		return e;
+	if ((p = proc_new()) == NULL)
 		return SK_ERRVAL(SK_E_LIMIT, 0);
-	}
 	p->kproc = k;
 	if (u->rcv_nh >= 2) {
 		p->spawn_notif = u->rcv_h[1];
@@ -134,14 +171,13 @@ op_attach(struct lproc *p, const struct sk_utcb *u, struct sk_msg *m)
 {
 	sk_handle_t n = take_handle(u, m), as = u->rcv_nh >= 2 ? u->rcv_h[1] : 0;
 	struct sk_handle_info hi;
+	int64_t e;
 
-	if (n == 0)
-		return SK_ERRVAL(SK_E_INVAL, 0);
+	if ((e = check_notif(n)) < 0)
+		return e;
 	if (as != 0 && (sk_handle_info(as, &hi) < 0 || hi.type != SK_OBJ_ASPACE ||
 	    (hi.rights & ~(uint32_t)(SK_R_READ | SK_R_DUP | SK_R_TRANSFER)) != 0))
 		return SK_ERRVAL(SK_E_INVAL, 0);	/* only a read-only address space */
-	for (uint32_t i = 2; i < u->rcv_nh && i < SK_MSG_HANDLES; i++)
-		sk_handle_close(u->rcv_h[i]);
 	if (p->notif != 0)
 		sk_handle_close(p->notif);
 	p->notif = n;
@@ -161,22 +197,19 @@ op_fork(struct lproc *p, const struct sk_msg *m, const struct sk_utcb *u)
 {
 	sk_handle_t k = take_handle(u, m);
 	struct lproc *c;
+	int64_t e;
 	int n = 0;
 
-	if (k == 0)
-		return SK_ERRVAL(SK_E_INVAL, 0);
+	if ((e = check_kproc(k)) < 0)
+		return e;
 	for (int i = 0; i < MAX_PROCS; i++)
 		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE &&
 		    procs[i].ruid == p->ruid)
 			n++;
-	if (p->euid != 0 && (uint64_t)n >= p->rlim_cur[6]) {
-		sk_handle_close(k);
+	if (p->euid != 0 && (uint64_t)n >= p->rlim_cur[6])
 		return SK_ERRVAL(SK_E_LIMIT, 0);
-	}
-	if ((c = proc_new()) == NULL) {
-		sk_handle_close(k);
+	if ((c = proc_new()) == NULL)
 		return SK_ERRVAL(SK_E_LIMIT, 0);
-	}
 	uint32_t pid = c->pid;
 	uint64_t start = c->start_ns;
 
@@ -200,9 +233,10 @@ int64_t
 op_exec(struct lproc *p, const struct sk_utcb *u)
 {
 	sk_handle_t k = u->rcv_nh >= 1 ? u->rcv_h[0] : 0;
+	int64_t e;
 
-	if (k == 0)
-		return SK_ERRVAL(SK_E_INVAL, 0);
+	if ((e = check_kproc(k)) < 0)
+		return e;
 	/* The old kernel process ends by itself; it is no longer watched. */
 	if (p->kproc != 0)
 		sk_handle_close(p->kproc);

@@ -29,6 +29,26 @@ reaper(uint64_t arg)
 	}
 }
 
+/*
+ * How many of a request's handles (from the first) the operation keeps
+ * when it succeeds: the kernel process and spawn notification of
+ * PROC_SPAWN, the kernel process of PROC_FORK and PROC_EXEC, the event
+ * notification of PROC_ATTACH. The others, and all of a failed
+ * request's, are closed by the receive loop.
+ */
+static uint32_t
+handles_kept(uint32_t label)
+{
+	switch (label) {
+	case PROC_SPAWN: case PROC_ATTACH:
+		return 2;
+	case PROC_FORK: case PROC_EXEC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int64_t
 dispatch(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len)
 {
@@ -107,7 +127,7 @@ main(uint64_t arg)
 	u->rcv_max = sizeof(rbuf);
 	r = sk_recv(ep, &m, alarms_run());
 	for (;;) {
-		uint32_t len = 0;
+		uint32_t label, len = 0;
 		int64_t res;
 
 		if (r < 0) {
@@ -116,17 +136,19 @@ main(uint64_t arg)
 			r = sk_recv(ep, &m, alarms_run());
 			continue;
 		}
-		if (SK_TAG_LABEL(m.tag) == SK_LABEL_CLOSED) {
+		/* Close notices come from the kernel (a zero sender), and need no reply. */
+		if (SK_TAG_LABEL(m.tag) == SK_LABEL_CLOSED && u->sender.pid == 0) {
 			r = sk_recv(ep, &m, alarms_run());
 			continue;
 		}
 		if (!(m.tag & SK_TAG_LONG))
 			u->rcv_len = u->rcv_nh = 0;
+		label = SK_TAG_LABEL(m.tag);
 		res = dispatch(&m, u, &len);
 		/* Handles a request carried and no operation kept. */
-		if (res < 0 && (m.tag & SK_TAG_LONG))
-			for (uint32_t i = 0; i < u->rcv_nh && i < SK_MSG_HANDLES; i++)
-				sk_handle_close(u->rcv_h[i]);
+		for (uint32_t i = res < 0 ? 0 : handles_kept(label);
+		    i < u->rcv_nh && i < SK_MSG_HANDLES; i++)
+			sk_handle_close(u->rcv_h[i]);
 		m.w[0] = (uint64_t)res;
 		m.tag = 0;
 		if (len > 0) {

@@ -4,6 +4,7 @@
 #include "servers/ramfs/ramfs.h"
 
 #define PAGE	4096ull
+#define RESERVE_PAGES	1024	/* free memory a file never takes */
 
 struct rnode *nodes;
 uint64_t nnodes;
@@ -112,15 +113,35 @@ dir_add(uint64_t dir, const char *name, uint64_t ino)
 }
 
 /*
+ * Whether free memory holds bytes more of file data, with RESERVE_PAGES
+ * left over. Without the kernel's statistics the kernel decides.
+ */
+static int
+room_for(uint64_t bytes)
+{
+	struct sk_kstat ks;
+
+	if (sk_kstat(&ks) < 0)
+		return 1;
+	return bytes / PAGE + RESERVE_PAGES <= ks.pages_free;
+}
+
+/*
  * Make room for size bytes of data: a larger memory object (capacity
  * doubling) with the old contents copied. Shrinking clears the tail so
- * that a later growth reads zeros.
+ * that a later growth reads zeros. Files are not sparse: every byte up
+ * to the size may be touched (by that clearing, and by the copy when the
+ * object grows), so a growth free memory cannot hold fails with
+ * SK_E_NOSPC, as a full tmpfs does, instead of faulting later.
  */
 int
 file_resize(struct rnode *n, uint64_t size)
 {
 	if (size > (1ull << 32))
 		return -SK_E_FBIG;
+	if (size > n->size &&
+	    !room_for(size - n->size + (size > n->dcap ? n->size : 0)))
+		return -SK_E_NOSPC;
 	if (size <= n->dcap) {
 		if (size < n->size)
 			memset(n->data + size, 0, n->size - size);

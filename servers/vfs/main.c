@@ -126,7 +126,8 @@ main(uint64_t arg)
 			sk_sleep(10000000);
 			continue;
 		}
-		if (SK_TAG_LABEL(m.tag) == SK_LABEL_CLOSED)
+		/* Close notices come from the kernel (a zero sender), and need no reply. */
+		if (SK_TAG_LABEL(m.tag) == SK_LABEL_CLOSED && u->sender.pid == 0)
 			continue;
 		/* Copy what the kernel attested before any call overwrites it. */
 		q.label = SK_TAG_LABEL(m.tag);

@@ -45,6 +45,15 @@ enum sk_exec_role {
 #define SK_LINUX_SYS_HANDLE	1000
 
 /*
+ * skiff_fd_handle(fd) returns a new handle to the open object behind
+ * descriptor fd, with the rights the descriptor's own handle has (the
+ * program closes it with native handle_close; the descriptor is not
+ * touched). -EBADF for a descriptor that is not open or has no handle
+ * (the kernel log of a process started at boot).
+ */
+#define SK_LINUX_SYS_FD_HANDLE	1002
+
+/*
  * The descriptor table a Linux process shows in /proc/<pid>/fd. The libos
  * keeps it at SK_LINUX_FDTAB in the process's own memory (private, so a
  * fork child's is its own copy; the loader maps it and writes the
