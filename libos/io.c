@@ -93,9 +93,12 @@ klog_write(uint64_t buf, uint64_t n)
 }
 
 /*
- * read(2) on f into user memory: a regular file is read until n bytes or
- * its end; anything else returns what the first successful request gave.
- * off is a file offset or IO_OFF_CUR.
+ * read(2) on f into user memory, one request of at most BOUNCE bytes at a
+ * time, until n bytes, a short answer (the end of a file, of what a pipe
+ * holds, of a terminal line) or an object with nothing more ready just
+ * now. So a large read of a file or of /dev/zero is whole, as on Linux,
+ * and a read of a pipe or terminal never waits once it has data. off is
+ * a file offset or IO_OFF_CUR.
  */
 int64_t
 io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
@@ -136,7 +139,7 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 		if (l_copyout(buf + total, tmp, (uint64_t)r) < 0)
 			return total > 0 ? (int64_t)total : -L_EFAULT;
 		total += (uint64_t)r;
-		if ((uint64_t)r < k || (f->type & IO_S_IFMT) != IO_S_IFREG)
+		if ((uint64_t)r < k)
 			break;
 	}
 	return (int64_t)total;
