@@ -140,11 +140,16 @@ sk_utcb(void)
 	return u;
 }
 
-/* Memory for native programs (lib/sk/alloc.c); not thread-safe. */
+#if !__STDC_HOSTED__
+/*
+ * Memory for freestanding programs (lib/sk/alloc.c); not thread-safe.
+ * Programs built with musl use malloc.
+ */
 void *sk_malloc(uint64_t n);
 void *sk_realloc(void *p, uint64_t n);
 void sk_free(void *p);
 char *sk_strdup(const char *s);
+#endif
 
 /*
  * Touch a stack of stack_bytes and every page of the zero-initialised
@@ -198,8 +203,19 @@ int64_t sk_exec_linux(struct sk_exec_args *a);
 int64_t sk_exec_linux_start(sk_handle_t proc, const struct sk_exec_args *a);
 
 /*
- * What a program started by sk_spawn_elf gets: main(arg) receives the
- * address of this structure (on the program's stack) as its argument.
+ * The handles init gave this service (abi/skiff/proto/svc.h lists what
+ * each is), for servers and drivers, which are musl programs started
+ * with SK_EXEC_F_SERVICE (lib/sk/start.c). Sets *n to their number and
+ * returns them; the array is libsk's and never changes. A program that
+ * is not a service gets *n = 0. Not for freestanding programs (they
+ * have no libos to ask).
+ */
+const sk_handle_t *sk_start_handles(uint32_t *n);
+
+/*
+ * What a freestanding program started by sk_spawn_elf gets (the in-guest
+ * tests and benchmarks): main(arg) receives the address of this
+ * structure (on the program's stack) as its argument.
  */
 #define SK_START_HANDLES	16
 struct sk_start {
