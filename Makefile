@@ -38,16 +38,15 @@ KOBJ	= $(patsubst %.c,$(BUILD)/k/%.o,$(KSRC_C)) $(patsubst %.S,$(BUILD)/k/%.o,$(
 
 # libsk for freestanding programs (init, the libos, ktest, kbench): with
 # its own string and formatting functions and the native entry crt0.S.
-LIBSK_MUSL_ONLY = lib/sk/start.c lib/sk/service_note.S
+LIBSK_MUSL_ONLY = lib/sk/start.c lib/sk/thread.c lib/sk/service_note.S
 LIBSK_SRC = $(filter-out $(LIBSK_MUSL_ONLY),$(wildcard lib/sk/*.c lib/sk/*.S)) \
 	lib/common/string.c lib/common/fmt.c lib/common/elf.c
 LIBSK_OBJ = $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBSK_SRC)))
 
 # libsk for musl programs (servers, drivers, commands, Skiff tests): musl
 # provides the string and formatting functions, the entry and malloc;
-# sk_start_handles asks the libos.
-# service_note.S is linked into each
-# service as an object of its own.
+# sk_start_handles asks the libos and sk_thread_start uses pthreads.
+# service_note.S is linked into each service as an object of its own.
 LIBSKM_SRC = $(filter-out lib/sk/crt0.S lib/sk/alloc.c lib/sk/service_note.S,\
 	$(wildcard lib/sk/*.c lib/sk/*.S)) lib/common/elf.c
 LIBSKM_OBJ = $(patsubst %,$(BUILD)/m/%.o,$(basename $(LIBSKM_SRC)))
@@ -58,8 +57,8 @@ LIBSKM_OBJ = $(patsubst %,$(BUILD)/m/%.o,$(basename $(LIBSKM_SRC)))
 # is the root task the kernel loads with no libos, so it is freestanding.
 SERVERS	= $(notdir $(wildcard servers/*))
 DRIVERS	= $(notdir $(wildcard drivers/*))
-NATIVE_SERVERS = init proc tty ramfs pipe procfs vfs
-NATIVE_DRIVERS = uart16550
+NATIVE_SERVERS = init
+NATIVE_DRIVERS =
 PROGS	= ktest kbench libos $(SERVERS) $(DRIVERS)
 PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
 CMDS	= $(notdir $(wildcard cmd/*))

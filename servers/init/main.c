@@ -1,6 +1,10 @@
 /*
- * init, the root task. It starts the services in the boot image
- * (services.c) and supervises them, then runs every other boot module as
+ * init, the root task. The kernel loads it from the first boot module
+ * with no library OS, so init is a freestanding native program (entry
+ * lib/sk/crt0.S, libsk's own string functions, no C library), unlike
+ * the servers and drivers, which are musl programs it runs under the
+ * libos. It starts the services in the boot image (services.c) and
+ * supervises them, then runs every other boot module as
  * a program, one after the other (native test programs get the hardware
  * ranges and a handle to each service; Linux programs run under the
  * library OS). When the programs are done it powers the machine off

@@ -5,7 +5,9 @@
  * creates every present service's endpoint before starting any, so a
  * service may call a dependency that has not reached its receive loop yet
  * (the call waits in the endpoint's queue). Services start in table
- * order, which lists dependencies first.
+ * order, which lists dependencies first. Every service is a musl
+ * program carrying the service note, run under the libos module as a
+ * service (exec_service).
  */
 #include "servers/init/init.h"
 #include "lib/common/elf.h"
@@ -169,8 +171,6 @@ service_start(const struct sk_bootinfo *bi, struct service *s)
 		give[n++] = extra_handle(bi, d->extras[i]);
 	if (program_note(s->vmo, s->size, ELF_NOTE_SKIFF_SERVICE) == 1) {
 		p = exec_service(bi, s, give, n);
-	} else if (program_note(s->vmo, s->size, ELF_NOTE_SKIFF_NATIVE) == 1) {
-		p = sk_spawn_elf(s->vmo, s->size, d->name, 0, give, n, SK_PRIV_ALL);
 	} else {
 		sk_printf("init: %s is not a Skiff service program\n", d->name);
 		p = SK_ERRVAL(SK_E_INVAL, 0);

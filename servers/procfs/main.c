@@ -2,11 +2,12 @@
  * procfs: /proc on libfs, answered from proc's process table (PROC_INFO)
  * and the kernel's statistics. Inode numbers encode what a file is:
  * pid << 8 | kind, pid 0 for the files about the whole system. Files are
- * generated when read. h[0] is the endpoint, h[1] proc.
+ * generated when read. Start handles: h[0] is the endpoint, h[1] proc.
  *
  * Not here yet: /proc/self (the request comes from vfs, not from the
  * process asking) and /proc/[pid]/fd.
  */
+#include <stdio.h>
 #include "lib/fs/libfs.h"
 #include "abi/skiff/proto/proc.h"
 
@@ -311,17 +312,16 @@ static const struct libfs_ops ops = {
 	.seekable = p_seekable,
 };
 
-int main(uint64_t arg);
-
 int
-main(uint64_t arg)
+main(int argc, char **argv)
 {
-	const struct sk_start *st = (const struct sk_start *)arg;
+	uint32_t nh;
+	const sk_handle_t *h = sk_start_handles(&nh);
 
-	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
-		sk_printf("procfs: no endpoint\n");
+	if (nh < 1 || h[0] == 0) {
+		fprintf(stderr, "procfs: no endpoint\n");
 		return 1;
 	}
-	proc = st->nhandles >= 2 ? st->h[1] : 0;
-	libfs_serve(NULL, &ops, st->h[0]);
+	proc = nh >= 2 ? h[1] : 0;
+	libfs_serve(NULL, &ops, h[0]);
 }

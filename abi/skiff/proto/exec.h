@@ -96,8 +96,8 @@ struct sk_exec_start {
  * its libos does not attach to proc and has no pid there; descriptors 0,
  * 1 and 2 are the kernel log; start_h[0..nstart) are the handles init
  * gave it (skiff_start_handles); exit and exit_group end the kernel
- * process with the Linux wait status as its exit code. The loader gives
- * start_h like h (a 0 stays 0).
+ * process with the exit status as its exit code (128 + the signal for a
+ * death by signal). The loader gives start_h like h (a 0 stays 0).
  */
 #define SK_EXEC_F_SERVICE	(1u << 1)
 

@@ -212,6 +212,20 @@ int64_t sk_exec_linux_start(sk_handle_t proc, const struct sk_exec_args *a);
  */
 const sk_handle_t *sk_start_handles(uint32_t *n);
 
+#if __STDC_HOSTED__
+/*
+ * Start fn(arg) on a new thread of this musl program with pthread_create
+ * (lib/sk/thread.c), detached. The thread has musl's thread pointer and
+ * TLS, so it may call the C library; a thread made with sk_thread_create
+ * has neither, and errno, printf or malloc there would fault. stack
+ * (size bytes, 16-byte aligned, at least 16 KiB so that musl keeps the
+ * thread's TLS in it) is the caller's and must outlive the thread: a
+ * server's static array, which sk_prefault touches with the rest of its
+ * data. Returns 0 or an errno value.
+ */
+int sk_thread_start(void *(*fn)(void *), void *arg, void *stack, size_t size);
+#endif
+
 /*
  * What a freestanding program started by sk_spawn_elf gets (the in-guest
  * tests and benchmarks): main(arg) receives the address of this
