@@ -76,6 +76,14 @@ CASES = [
     ("garbage_to_servers", "/usr/lib/skiff-tests/t_garbage",
      "proc: answered everything\nvfs: answered everything\npipe: answered everything\n"
      "init: answered everything\nvfs works\npipe works\nproc works\n", 0),
+    # Skiff only: services (musl programs under the libos) restart on the same
+    # endpoint, and svc load refuses a program without the service note.
+    ("svc_restart_load", "S=/sbin/svc; $S restart devfs && ls /dev/null && $S restart pipe && "
+     "echo x | cat && $S restart procfs && cat /proc/uptime | wc -w && $S restart vfs && "
+     "ls /proc/uptime; $S load devfs /bin/busybox; echo $?; ls /dev/zero; "
+     "$S | grep -E '^(devfs|pipe|vfs) ' | tr -s ' '",
+     "/dev/null\nx\n2\n/proc/uptime\nsvc: devfs: invalid argument\n1\n/dev/zero\n"
+     "devfs running 1\npipe running 1\nvfs running 1\n", 0),
     ("su_eacces", "echo secret > /tmp/s; chmod 600 /tmp/s; su user -c 'id -u; cat /tmp/s'",
      "1000\ncat: can't open '/tmp/s': Permission denied\n", 1),
     # procfs: what ps, top, free, uptime, mount and df read.
