@@ -202,17 +202,18 @@ struct sk_exec_args {
 int64_t sk_exec_linux(struct sk_exec_args *a);
 int64_t sk_exec_linux_start(sk_handle_t proc, const struct sk_exec_args *a);
 
+#if __STDC_HOSTED__
+/* For musl programs only (build/libsk-musl.a): they need the libos and musl. */
+
 /*
  * The handles init gave this service (abi/skiff/proto/svc.h lists what
  * each is), for servers and drivers, which are musl programs started
  * with SK_EXEC_F_SERVICE (lib/sk/start.c). Sets *n to their number and
  * returns them; the array is libsk's and never changes. A program that
- * is not a service gets *n = 0. Not for freestanding programs (they
- * have no libos to ask).
+ * is not a service gets *n = 0.
  */
 const sk_handle_t *sk_start_handles(uint32_t *n);
 
-#if __STDC_HOSTED__
 /*
  * Start fn(arg) on a new thread of this musl program with pthread_create
  * (lib/sk/thread.c), detached. The thread has musl's thread pointer and
