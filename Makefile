@@ -36,13 +36,29 @@ KSRC_C	= $(wildcard kernel/*.c kernel/arch/*.c) lib/common/string.c lib/common/f
 KSRC_S	= $(wildcard kernel/arch/*.S)
 KOBJ	= $(patsubst %.c,$(BUILD)/k/%.o,$(KSRC_C)) $(patsubst %.S,$(BUILD)/k/%.o,$(KSRC_S))
 
-LIBSK_SRC = $(wildcard lib/sk/*.c lib/sk/*.S) lib/common/string.c lib/common/fmt.c lib/common/elf.c
+# libsk for freestanding programs (init, the libos, ktest, kbench): with
+# its own string and formatting functions and the native entry crt0.S.
+LIBSK_MUSL_ONLY = lib/sk/start.c lib/sk/thread.c lib/sk/service_note.S
+LIBSK_SRC = $(filter-out $(LIBSK_MUSL_ONLY),$(wildcard lib/sk/*.c lib/sk/*.S)) \
+	lib/common/string.c lib/common/fmt.c lib/common/elf.c
 LIBSK_OBJ = $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBSK_SRC)))
 
-# Every folder under servers/ and drivers/ is one native program of the
-# same name, linked with libsk (and libfs when it uses lib/fs).
+# libsk for musl programs (servers, drivers, commands, Skiff tests): musl
+# provides the string and formatting functions, the entry and malloc;
+# sk_start_handles asks the libos and sk_thread_start uses pthreads.
+# service_note.S is linked into each service as an object of its own.
+LIBSKM_SRC = $(filter-out lib/sk/crt0.S lib/sk/alloc.c lib/sk/service_note.S,\
+	$(wildcard lib/sk/*.c lib/sk/*.S)) lib/common/elf.c
+LIBSKM_OBJ = $(patsubst %,$(BUILD)/m/%.o,$(basename $(LIBSKM_SRC)))
+
+# Every folder under servers/ and drivers/ but init is one service of the
+# same name: a static musl program linked with libsk's and libfs's musl
+# flavours, which init starts under the libos (docs/userspace.md). init
+# is the root task the kernel loads with no libos, so it is freestanding.
 SERVERS	= $(notdir $(wildcard servers/*))
 DRIVERS	= $(notdir $(wildcard drivers/*))
+NATIVE_SERVERS = init
+NATIVE_DRIVERS =
 PROGS	= ktest kbench libos $(SERVERS) $(DRIVERS)
 PROG_BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
 CMDS	= $(notdir $(wildcard cmd/*))
@@ -52,6 +68,7 @@ STESTS	= $(patsubst tests/skiff/%.c,$(BUILD)/skifftests/%,$(wildcard tests/skiff
 PBENCH	= $(BUILD)/skifftests/pbench
 LIBFS_SRC = $(wildcard lib/fs/*.c)
 LIBFS_OBJ = $(patsubst %.c,$(BUILD)/u/%.o,$(LIBFS_SRC))
+LIBFSM_OBJ = $(patsubst %.c,$(BUILD)/m/%.o,$(LIBFS_SRC))
 BUSYBOX	= $(CACHE)/busybox/busybox
 
 DEPS_STAMP = $(CACHE)/.deps-ok
@@ -110,15 +127,47 @@ $(BUILD)/libsk.a: $(LIBSK_OBJ)
 $(BUILD)/libfs.a: $(LIBFS_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-# One program per server or driver folder: $(1) is servers or drivers, $(2) the name.
+# Objects of musl programs: the same warnings as freestanding code.
+SCFLAGS	= -std=gnu11 -O2 -g $(WARN) -fno-omit-frame-pointer -I. -Ilib/sk/include
+SLDFLAGS = -static -Wl,-z,max-page-size=4096 -Wl,--build-id=none
+
+$(BUILD)/m/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC(m)  $<"
+	$(Q)musl-gcc $(SCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/m/%.o: %.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  AS(m)  $<"
+	$(Q)musl-gcc $(SCFLAGS) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+
+$(BUILD)/libsk-musl.a: $(LIBSKM_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libfs-musl.a: $(LIBFSM_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The freestanding init: $(1) is servers, $(2) the name.
 define USER_PROG
 $$(BUILD)/bin/$(2): $$(patsubst %.c,$$(BUILD)/u/%.o,$$(wildcard $(1)/$(2)/*.c)) $$(BUILD)/libfs.a $$(BUILD)/libsk.a
 	@mkdir -p $$(dir $$@)
 	@echo "  LD     $$@"
 	$$(Q)$$(CC) $$(ULDFLAGS) -o $$@ $$(filter %.o,$$^) $$(BUILD)/libfs.a $$(BUILD)/libsk.a
 endef
-$(foreach p,$(SERVERS),$(eval $(call USER_PROG,servers,$(p))))
-$(foreach p,$(DRIVERS),$(eval $(call USER_PROG,drivers,$(p))))
+
+# One service per server or driver folder: $(1) is servers or drivers, $(2) the name.
+define SERVICE_PROG
+$$(BUILD)/bin/$(2): $$(patsubst %.c,$$(BUILD)/m/%.o,$$(wildcard $(1)/$(2)/*.c)) \
+    $$(BUILD)/m/lib/sk/service_note.o $$(BUILD)/libfs-musl.a $$(BUILD)/libsk-musl.a
+	@mkdir -p $$(dir $$@)
+	@echo "  MUSL   $$@"
+	$$(Q)musl-gcc $$(SLDFLAGS) -o $$@ $$(filter %.o,$$^) $$(BUILD)/libfs-musl.a \
+	    $$(BUILD)/libsk-musl.a
+endef
+$(foreach p,$(NATIVE_SERVERS),$(eval $(call USER_PROG,servers,$(p))))
+$(foreach p,$(filter-out $(NATIVE_SERVERS),$(SERVERS)),$(eval $(call SERVICE_PROG,servers,$(p))))
+$(foreach p,$(NATIVE_DRIVERS),$(eval $(call USER_PROG,drivers,$(p))))
+$(foreach p,$(filter-out $(NATIVE_DRIVERS),$(DRIVERS)),$(eval $(call SERVICE_PROG,drivers,$(p))))
 
 $(BUILD)/bin/ktest: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/ktest/*.c)) $(BUILD)/libsk.a
 	@mkdir -p $(dir $@)
@@ -134,10 +183,10 @@ $(BUILD)/bin/kbench: $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard tests/bench/*.c)) 
 # musl-gcc, which may also use native IPC through libsk's inline calls.
 MUSL_CFLAGS = -std=gnu11 -static -O2 -Wall -Wextra -Wno-unused-parameter -I. -Ilib/sk/include
 
-$(BUILD)/cmd/%: $(wildcard cmd/*/*.c) lib/sk/rpc.c $(wildcard abi/skiff/*.h abi/skiff/proto/*.h) | $(DEPS_STAMP)
+$(BUILD)/cmd/%: $(wildcard cmd/*/*.c) $(BUILD)/libsk-musl.a $(wildcard abi/skiff/*.h abi/skiff/proto/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  MUSL   $@"
-	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $(wildcard cmd/$*/*.c) lib/sk/rpc.c
+	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $(wildcard cmd/$*/*.c) $(BUILD)/libsk-musl.a
 
 # Linux behaviour tests: musl programs that must pass on Linux and on Skiff.
 $(BUILD)/linuxtests/%: tests/linux/%.c tests/linux/check.h | $(DEPS_STAMP)
@@ -146,10 +195,10 @@ $(BUILD)/linuxtests/%: tests/linux/%.c tests/linux/check.h | $(DEPS_STAMP)
 	$(Q)musl-gcc -std=gnu11 -static -O2 -Wall -o $@ $< -lpthread
 
 # Skiff-only tests run inside the system (musl programs that use native IPC).
-$(BUILD)/skifftests/%: tests/skiff/%.c lib/sk/rpc.c | $(DEPS_STAMP)
+$(BUILD)/skifftests/%: tests/skiff/%.c $(BUILD)/libsk-musl.a | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  MUSL   $@"
-	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $< lib/sk/rpc.c
+	$(Q)musl-gcc $(MUSL_CFLAGS) -o $@ $< $(BUILD)/libsk-musl.a
 
 # The POSIX benchmark, the same binary on Skiff and on Linux (docs/bench.md).
 $(PBENCH): tests/bench/posix/pbench.c | $(DEPS_STAMP)

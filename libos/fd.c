@@ -81,12 +81,18 @@ fd_close(int fd)
  * Take the descriptors the creator listed in the start block, with the
  * targets the loader wrote into the published table. A process started
  * without any (by init, at boot) writes standard output and error to the
- * kernel log, the boot console.
+ * kernel log, the boot console; a service has the kernel log on
+ * descriptors 0, 1 and 2 whatever the start block lists.
  */
 void
 fd_init(const struct sk_exec_start *st)
 {
 	memset(L.fds, 0, sizeof(L.fds));
+	if (st->flags & SK_EXEC_F_SERVICE) {
+		for (int i = 0; i < 3; i++)
+			L.fds[i].klog = 1;
+		return;
+	}
 	if (st->nfds == 0) {
 		L.fds[1].klog = 1;
 		L.fds[2].klog = 1;

@@ -73,6 +73,9 @@ struct libos_state {
 	uint64_t brk_base, brk_cur, brk_mapped;
 	uint64_t tid_address;
 	sk_handle_t h[SK_EXEC_H_COUNT];	/* by sk_exec_role */
+	int service;			/* started with SK_EXEC_F_SERVICE */
+	uint32_t nstart;		/* a service's start handles */
+	sk_handle_t start_h[SK_EXEC_START_HANDLES];
 	uint32_t umask;
 	int32_t pid;			/* from proc, 0 until attached */
 	uint64_t notes;			/* event bits taken but not yet handled */

@@ -59,6 +59,17 @@ unknown(uint64_t nr)
 	return -L_ENOSYS;
 }
 
+/* skiff_start_handles(buf, max) (abi/skiff/proto/exec.h). */
+static int64_t
+start_handles(uint64_t buf, uint64_t max)
+{
+	uint64_t n = L.nstart < max ? L.nstart : max;
+
+	if (n > 0 && l_copyout(buf, L.start_h, n * sizeof(L.start_h[0])) < 0)
+		return -L_EFAULT;
+	return L.nstart;
+}
+
 void
 libos_entry(struct sk_regs *r)
 {
@@ -87,6 +98,8 @@ libos_entry(struct sk_regs *r)
 		rv = r->rdi < SK_EXEC_H_COUNT && L.h[r->rdi] != 0 ? (int64_t)L.h[r->rdi] : -L_ENOENT;
 	else if (nr == SK_LINUX_SYS_FD_HANDLE)
 		rv = l_fd_handle((int64_t)r->rdi);
+	else if (nr == SK_LINUX_SYS_START_HANDLES)
+		rv = start_handles(r->rdi, r->rsi);
 	else
 		rv = unknown(nr);
 	if (L.strace)
@@ -101,7 +114,8 @@ libos_entry(struct sk_regs *r)
  * Attach to proc: hand it a copy of the event notification and a
  * read-only handle to this address space (for the descriptor table
  * /proc/<pid>/fd shows; a vfork child has none of its own), learn the
- * Linux pid. Without proc (early boot tests) the pid is the kernel's id.
+ * Linux pid. Without proc (early boot tests) and in a service, which is
+ * not a Linux process, the pid is the kernel's id.
  */
 void
 l_attach(void)
@@ -110,7 +124,7 @@ l_attach(void)
 	struct sk_proc_info pi;
 	int64_t n, a = -1, r;
 
-	if (L.h[SK_EXEC_H_PROC] != 0 &&
+	if (!L.service && L.h[SK_EXEC_H_PROC] != 0 &&
 	    (n = sk_handle_dup(L.h[SK_EXEC_H_EVENTS], SK_R_SIGNAL | SK_R_TRANSFER)) >= 0) {
 		m.snd_nh = 1;
 		m.snd_h[0] = (sk_handle_t)n;
@@ -165,6 +179,12 @@ libos_main(const struct sk_exec_start *st)
 	L.umask = st->umask & 0777;
 	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
 		L.h[i] = st->h[i];
+	L.service = (st->flags & SK_EXEC_F_SERVICE) != 0;
+	if (L.service) {
+		L.nstart = st->nstart < SK_EXEC_START_HANDLES ? st->nstart : SK_EXEC_START_HANDLES;
+		for (uint32_t i = 0; i < L.nstart; i++)
+			L.start_h[i] = st->start_h[i];
+	}
 	if (L.h[SK_EXEC_H_EVENTS] == 0 && (r = sk_notif_create()) >= 0)
 		L.h[SK_EXEC_H_EVENTS] = (sk_handle_t)r;
 	strlcpy(L.cwd, st->cwd[0] == '/' ? st->cwd : "/", sizeof(L.cwd));

@@ -28,7 +28,13 @@ proc_req(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2, struct sk_rpc *m
 	return io_call(proc_h(), m);
 }
 
-/* End this Linux process with a wait status. */
+/*
+ * End this Linux process with a wait status. A service's kernel process
+ * ends with the exit status as a shell reports it (the status given to
+ * exit, or 128 + the signal), which is what init logs; any other keeps
+ * the whole wait status as its exit code (init reads it for programs
+ * proc does not know).
+ */
 void
 l_exit(uint32_t status)
 {
@@ -36,7 +42,8 @@ l_exit(uint32_t status)
 
 	l_threads_exit();
 	proc_req(PROC_EXIT, status, 0, 0, &m);
-	/* The kernel keeps the whole wait status as the exit code (init reads it). */
+	if (L.service)
+		sk_proc_exit((status & 0x7f) != 0 ? 128 + (status & 0x7f) : (status >> 8) & 0xff);
 	sk_proc_exit((int64_t)status);
 	for (;;)
 		sk_yield();

@@ -1,8 +1,8 @@
 /*
  * rtc: the driver of the CMOS real-time clock (abi/skiff/proto/rtc.h).
  *
- * It starts as a service with h[0] its endpoint and h[1] the I/O ports
- * 0x70-0x71. It sets the kernel's wall clock from the chip, then serves.
+ * It starts as a service with start handles h[0] its endpoint and h[1]
+ * the I/O ports 0x70-0x71. It sets the kernel's wall clock from the chip, then serves.
  * Without the ports, or with a chip that holds no valid time, it still
  * answers (with SK_E_NXIO or SK_E_IO), so that init does not restart it
  * in a loop; the wall clock then starts at the epoch.
@@ -11,8 +11,6 @@
 #include "drivers/rtc/rtc.h"
 #include "abi/skiff/proto/svc.h"
 #include "abi/skiff/proto/rtc.h"
-
-int main(uint64_t arg);
 
 #define CMOS_INDEX	0x70
 #define CMOS_DATA	0x71
@@ -93,21 +91,22 @@ set_kernel(void)
 }
 
 int
-main(uint64_t arg)
+main(int argc, char **argv)
 {
-	const struct sk_start *st = (const struct sk_start *)arg;
+	uint32_t nh;
+	const sk_handle_t *h = sk_start_handles(&nh);
 	struct sk_utcb *u = sk_utcb();
 	struct sk_msg m = { 0 };
 	sk_handle_t ep;
 	int64_t r;
 
-	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
+	if (nh < 1 || h[0] == 0) {
 		sk_printf("rtc: started without an endpoint\n");
 		return 1;
 	}
 	sk_prefault(16 * 1024);
-	ep = st->h[0];
-	if (st->nhandles > 1 && st->h[1] != 0 && sk_ioport_enable(st->h[1]) >= 0)
+	ep = h[0];
+	if (nh > 1 && h[1] != 0 && sk_ioport_enable(h[1]) >= 0)
 		present = 1;
 	else
 		sk_printf("rtc: no I/O ports for the CMOS clock; answering SK_E_NXIO\n");

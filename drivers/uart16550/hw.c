@@ -18,7 +18,7 @@ struct uart_shared hw;
 
 static volatile uint8_t lock_word;
 static sk_handle_t irq_handle, irq_notif;
-static uint64_t irq_stack[2048] __attribute__((aligned(16)));
+static uint64_t irq_stack[4096] __attribute__((aligned(16)));
 
 static inline uint8_t
 inb(uint16_t port)
@@ -149,10 +149,9 @@ service(void)
  * it until irq_ack, so after the ack the port is looked at once more: a
  * byte that arrived while the line was masked raised no new edge.
  */
-static void __attribute__((noreturn))
-irq_thread(uint64_t arg)
+static void * __attribute__((noreturn))
+irq_thread(void *arg)
 {
-	(void)arg;
 	for (;;) {
 		int64_t r = sk_notif_wait(irq_notif, IRQ_POLL_NS);
 
@@ -167,13 +166,12 @@ irq_thread(uint64_t arg)
 	}
 }
 
-int64_t
+int
 hw_start_irq_thread(sk_handle_t irq, sk_handle_t notif)
 {
 	irq_handle = irq;
 	irq_notif = notif;
-	return sk_thread_create(SK_H_SELF_PROC, (void *)irq_thread,
-	    (uint64_t)&irq_stack[2048] - 8, 0, 0, SK_PRIO_DEFAULT);
+	return sk_thread_start(irq_thread, NULL, irq_stack, sizeof(irq_stack));
 }
 
 int

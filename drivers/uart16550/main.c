@@ -2,16 +2,14 @@
  * uart16550: the driver of the first serial port (COM1), serving the
  * uart protocol (abi/skiff/proto/uart.h) to the tty server.
  *
- * It starts as a service (abi/skiff/proto/svc.h) with h[0] its endpoint,
- * h[1] the I/O ports 0x3f8..0x3ff and h[2] IRQ line 4. Without them, or
- * without a UART at the port, it still answers, every request with
- * SK_E_NXIO, so that init does not restart it in a loop.
+ * It starts as a service (abi/skiff/proto/svc.h) with start handles
+ * h[0] its endpoint, h[1] the I/O ports 0x3f8..0x3ff and h[2] IRQ line 4.
+ * Without them, or without a UART at the port, it still answers, every
+ * request with SK_E_NXIO, so that init does not restart it in a loop.
  */
 #include "drivers/uart16550/uart.h"
 #include "abi/skiff/proto/svc.h"
 #include "abi/skiff/proto/uart.h"
-
-int main(uint64_t arg);
 
 static uint8_t rcv_buf[UART_IO_MAX];
 static uint8_t snd_buf[UART_IO_MAX];
@@ -148,29 +146,30 @@ handle(struct sk_msg *m, uint32_t *out_len)
 }
 
 int
-main(uint64_t arg)
+main(int argc, char **argv)
 {
-	const struct sk_start *st = (const struct sk_start *)arg;
+	uint32_t nh;
+	const sk_handle_t *h = sk_start_handles(&nh);
 	struct sk_utcb *u = sk_utcb();
 	sk_handle_t ep, ports, irq;
 	struct sk_msg m = { 0 };
 	int64_t n, r;
 
-	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
+	if (nh < 1 || h[0] == 0) {
 		sk_printf("uart16550: started without an endpoint\n");
 		return 1;
 	}
 	sk_prefault(16 * 1024);
-	ep = st->h[0];
-	ports = st->nhandles > 1 ? st->h[1] : 0;
-	irq = st->nhandles > 2 ? st->h[2] : 0;
+	ep = h[0];
+	ports = nh > 1 ? h[1] : 0;
+	irq = nh > 2 ? h[2] : 0;
 	if (ports == 0 || irq == 0 || sk_ioport_enable(ports) < 0)
 		sk_printf("uart16550: no I/O ports or IRQ for COM1; answering SK_E_NXIO\n");
 	else if (hw_init() < 0)
 		sk_printf("uart16550: no UART at 0x%x; answering SK_E_NXIO\n", COM1);
 	else if ((n = sk_notif_create()) < 0 ||
 	    (r = sk_irq_bind(irq, COM1_IRQ, (sk_handle_t)n, 1)) < 0 ||
-	    (r = hw_start_irq_thread(irq, (sk_handle_t)n)) < 0)
+	    hw_start_irq_thread(irq, (sk_handle_t)n) != 0)
 		sk_printf("uart16550: cannot take IRQ %d; answering SK_E_NXIO\n", COM1_IRQ);
 	else
 		present = 1;

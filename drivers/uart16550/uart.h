@@ -74,8 +74,8 @@ size_t ring_get(struct ring *r, uint8_t *b, size_t n);
 /* Take the port over (after ioport_enable); 0, or -1 if no UART answers. */
 int hw_init(void);
 
-/* Start the interrupt thread on the bound notification. */
-int64_t hw_start_irq_thread(sk_handle_t irq, sk_handle_t notif);
+/* Start the interrupt thread on the bound notification; 0 or an errno value. */
+int hw_start_irq_thread(sk_handle_t irq, sk_handle_t notif);
 
 /* UART_WRITE: send or queue up to n bytes; returns how many were taken. */
 size_t hw_write(const uint8_t *b, size_t n);

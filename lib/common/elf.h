@@ -54,10 +54,14 @@ const char *elf_strerror(int err);
 
 /*
  * Whether the image has a note (in a PT_NOTE segment) with the given
- * owner name and type. Native Skiff programs carry ("Skiff", 1).
+ * owner name and type. Freestanding native Skiff programs carry
+ * ("Skiff", 1) (lib/sk/crt0.S); services, the servers and drivers built
+ * with musl-gcc that init starts under the libos, carry ("Skiff", 2)
+ * (lib/sk/service_note.S). A program with neither is a Linux program.
  */
 int elf_has_note(const void *image, size_t len, const char *name, uint32_t type);
 #define ELF_NOTE_SKIFF		"Skiff"
 #define ELF_NOTE_SKIFF_NATIVE	1
+#define ELF_NOTE_SKIFF_SERVICE	2
 
 #endif

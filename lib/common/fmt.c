@@ -1,6 +1,7 @@
 /*
  * vsnprintf for freestanding code. Supports the conversions the kernel and
- * native programs use: %d %i %u %x %X %o %p %s %c %%, the flags '-' and '0',
+ * native programs use: %d %i %u %x %X %o %p %s %c %%, the flags '-', '0' and
+ * '#' (0x, 0X or 0 before a non-zero %x, %X or %o),
  * a field width (also '*'), a precision for %s, and the length modifiers
  * l, ll, z, h and hh. Always NUL-terminates when size > 0 and returns the length
  * the full output would have had.
@@ -23,8 +24,9 @@ put(struct out *o, char c)
 	o->len++;
 }
 
+/* v in base, after the prefix pre ("-", "0x", ...), padded to width. */
 static void
-put_num(struct out *o, uint64_t v, int base, int upper, int neg, int width,
+put_num(struct out *o, uint64_t v, int base, int upper, const char *pre, int width,
     int zero, int left)
 {
 	char tmp[24];
@@ -35,12 +37,12 @@ put_num(struct out *o, uint64_t v, int base, int upper, int neg, int width,
 		tmp[n++] = digits[v % (unsigned)base];
 		v /= (unsigned)base;
 	} while (v != 0);
-	len = n + neg;
+	len = n + (int)strlen(pre);
 	if (!left && !zero)
 		for (; width > len; width--)
 			put(o, ' ');
-	if (neg)
-		put(o, '-');
+	for (; *pre != '\0'; pre++)
+		put(o, *pre);
 	if (!left && zero)
 		for (; width > len; width--)
 			put(o, '0');
@@ -57,7 +59,7 @@ vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	struct out o = { buf, size, 0 };
 
 	for (; *fmt; fmt++) {
-		int left = 0, zero = 0, width = 0, prec = -1, lng = 0, half = 0;
+		int left = 0, zero = 0, alt = 0, width = 0, prec = -1, lng = 0, half = 0;
 		uint64_t u;
 		int64_t s;
 
@@ -71,6 +73,8 @@ vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				left = 1;
 			else if (*fmt == '0')
 				zero = 1;
+			else if (*fmt == '#')
+				alt = 1;
 			else
 				break;
 		}
@@ -111,7 +115,7 @@ vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			if (!lng && half)
 				s = half == 1 ? (short)s : (signed char)s;
 			u = s < 0 ? -(uint64_t)s : (uint64_t)s;
-			put_num(&o, u, 10, 0, s < 0, width, zero, left);
+			put_num(&o, u, 10, 0, s < 0 ? "-" : "", width, zero, left);
 			break;
 		case 'u':
 		case 'x':
@@ -120,14 +124,15 @@ vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			u = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned int);
 			if (!lng && half)
 				u = half == 1 ? (unsigned short)u : (unsigned char)u;
-			put_num(&o, u, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16,
-			    *fmt == 'X', 0, width, zero, left);
+			put_num(&o, u, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, *fmt == 'X',
+			    !alt || u == 0 || *fmt == 'u' ? "" : *fmt == 'x' ? "0x" :
+			    *fmt == 'X' ? "0X" : "0", width, zero, left);
 			break;
 		case 'p':
 			put(&o, '0');
 			put(&o, 'x');
 			put_num(&o, (uint64_t)(uintptr_t)va_arg(ap, void *), 16,
-			    0, 0, 16, 1, 0);
+			    0, "", 16, 1, 0);
 			break;
 		case 'c':
 			if (!left)

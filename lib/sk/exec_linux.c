@@ -311,8 +311,9 @@ write_fdtab(sk_handle_t as, const struct sk_exec_start *st, const char *const *t
 }
 
 /*
- * Give the handles named in st (the caller's values) to process p and
- * rewrite st with the values they have there.
+ * Give the handles named in st (the caller's values: roles, start
+ * handles, descriptors) to process p and rewrite st with the values they
+ * have there.
  */
 static int64_t
 give_handles(sk_handle_t p, struct sk_exec_start *st)
@@ -327,6 +328,14 @@ give_handles(sk_handle_t p, struct sk_exec_start *st)
 		    (r = sk_handle_give(p, st->h[i], hi.rights)) < 0)
 			return r;
 		st->h[i] = (uint32_t)r;
+	}
+	for (uint32_t i = 0; i < st->nstart; i++) {
+		if (st->start_h[i] == 0)
+			continue;
+		if ((r = sk_handle_info(st->start_h[i], &hi)) < 0 ||
+		    (r = sk_handle_give(p, st->start_h[i], hi.rights)) < 0)
+			return r;
+		st->start_h[i] = (uint32_t)r;
 	}
 	for (uint32_t i = 0; i < st->nfds; i++) {
 		if ((r = sk_handle_info(st->fds[i].handle, &hi)) < 0 ||
@@ -347,7 +356,8 @@ sk_exec_linux(struct sk_exec_args *a)
 
 	if (a->argv == NULL || a->argv[0] == NULL)
 		return SK_ERRVAL(SK_E_INVAL, 0);
-	if (a->start == NULL || a->start->nfds > SK_EXEC_MAXFD)
+	if (a->start == NULL || a->start->nfds > SK_EXEC_MAXFD ||
+	    a->start->nstart > SK_EXEC_START_HANDLES)
 		return SK_ERRVAL(SK_E_INVAL, 0);
 	if ((r = open_image(a->prog, a->prog_size, SK_LIBOS_BASE, &pe, &pimg)) < 0)
 		return SK_ERRVAL(SK_ERR(r), 1);

@@ -2,8 +2,9 @@
  * devfs: /dev. A fixed set of device nodes on libfs: null, zero, full,
  * random and urandom are served here; tty, console and ttyS0 are opened
  * from the tty server (TTY_OPEN) and the client talks to tty directly.
- * h[0] is the endpoint, h[1] the tty service (0 if absent).
+ * Start handles: h[0] is the endpoint, h[1] the tty service (0 if absent).
  */
+#include <stdio.h>
 #include "lib/fs/libfs.h"
 #include "abi/skiff/proto/tty.h"
 
@@ -190,18 +191,17 @@ static const struct libfs_ops ops = {
 	.statfs = d_statfs,
 };
 
-int main(uint64_t arg);
-
 int
-main(uint64_t arg)
+main(int argc, char **argv)
 {
-	const struct sk_start *st = (const struct sk_start *)arg;
+	uint32_t nh;
+	const sk_handle_t *h = sk_start_handles(&nh);
 
-	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
-		sk_printf("devfs: no endpoint\n");
+	if (nh < 1 || h[0] == 0) {
+		fprintf(stderr, "devfs: no endpoint\n");
 		return 1;
 	}
-	tty = st->nhandles >= 2 ? st->h[1] : 0;
+	tty = nh >= 2 ? h[1] : 0;
 	boot = libfs_now();
-	libfs_serve(NULL, &ops, st->h[0]);
+	libfs_serve(NULL, &ops, h[0]);
 }

@@ -30,6 +30,7 @@ int64_t service_start(const struct sk_bootinfo *bi, struct service *s);
 void services_reap(const struct sk_bootinfo *bi, uint64_t bits);
 int is_service_module(const struct sk_bootinfo *bi, const struct sk_boot_module *m);
 sk_handle_t service_handle(enum sk_svc_id id, uint64_t badge);
+int program_note(sk_handle_t vmo, uint64_t size, uint32_t type);
 
 int64_t linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
     const char *exe, const char *const argv[], const char *const envp[],

@@ -1,6 +1,10 @@
 /*
- * init, the root task. It starts the services in the boot image
- * (services.c) and supervises them, then runs every other boot module as
+ * init, the root task. The kernel loads it from the first boot module
+ * with no library OS, so init is a freestanding native program (entry
+ * lib/sk/crt0.S, libsk's own string functions, no C library), unlike
+ * the servers and drivers, which are musl programs it runs under the
+ * libos. It starts the services in the boot image (services.c) and
+ * supervises them, then runs every other boot module as
  * a program, one after the other (native test programs get the hardware
  * ranges and a handle to each service; Linux programs run under the
  * library OS). When the programs are done it powers the machine off
@@ -51,19 +55,31 @@ power_off(const struct sk_bootinfo *bi)
 	shutdown(bi, SVC_HOW_POWEROFF);
 }
 
-/* Whether module m is a native Skiff program (it carries the Skiff note). */
+/*
+ * Whether the program in memory object vmo (size bytes) carries the
+ * Skiff note of the given type (lib/common/elf.h); -1 if it cannot be
+ * mapped.
+ */
+int
+program_note(sk_handle_t vmo, uint64_t size, uint32_t type)
+{
+	uint64_t len = (size + 4095) & ~4095ull;
+	int64_t va = sk_as_map(SK_H_SELF_AS, 0, len, vmo, 0, SK_PROT_READ);
+	int has;
+
+	if (va < 0)
+		return -1;
+	has = elf_has_note((const void *)va, size, ELF_NOTE_SKIFF, type);
+	sk_as_unmap(SK_H_SELF_AS, (uint64_t)va, len);
+	return has;
+}
+
+/* Whether module m is a freestanding native Skiff program. */
 static int
 is_native(const struct sk_boot_module *m)
 {
-	uint64_t len = (m->size + 4095) & ~4095ull;
-	int64_t va = sk_as_map(SK_H_SELF_AS, 0, len, m->vmo, 0, SK_PROT_READ);
-	int native;
-
-	if (va < 0)
-		return 1;	/* sk_spawn_elf will report the problem */
-	native = elf_has_note((const void *)va, m->size, ELF_NOTE_SKIFF, ELF_NOTE_SKIFF_NATIVE);
-	sk_as_unmap(SK_H_SELF_AS, (uint64_t)va, len);
-	return native;
+	/* One that cannot be mapped: sk_spawn_elf reports the problem. */
+	return program_note(m->vmo, m->size, ELF_NOTE_SKIFF_NATIVE) != 0;
 }
 
 /*

@@ -5,9 +5,13 @@
  * creates every present service's endpoint before starting any, so a
  * service may call a dependency that has not reached its receive loop yet
  * (the call waits in the endpoint's queue). Services start in table
- * order, which lists dependencies first.
+ * order, which lists dependencies first. Every service is a musl
+ * program carrying the service note, run under the libos module as a
+ * service (exec_service).
  */
 #include "servers/init/init.h"
+#include "lib/common/elf.h"
+#include "abi/skiff/proto/exec.h"
 
 /* Extras a service gets after its dependencies. */
 enum extra { X_NONE = 0, X_COM1_PORTS, X_COM1_IRQ, X_INITRD, X_CMOS_PORTS };
@@ -114,15 +118,53 @@ extra_handle(const struct sk_bootinfo *bi, enum extra x)
 }
 
 /*
+ * Run service s's program, a musl program carrying the service note,
+ * under the libos as a service (SK_EXEC_F_SERVICE): argv is its name,
+ * there is no environment and no descriptor (the libos points 0, 1 and 2
+ * at the kernel log), and give[0..n) travel as its start handles.
+ * Returns the process handle or an error. svc_lock is held.
+ */
+static int64_t
+exec_service(const struct sk_bootinfo *bi, const struct service *s, const sk_handle_t *give,
+    int n)
+{
+	static struct sk_exec_start st;
+	const struct sk_boot_module *libos = find_module(bi, "libos");
+	const char *argv[2] = { s->def->name, NULL };
+	struct sk_exec_args a;
+
+	if (libos == NULL) {
+		sk_printf("init: no libos module to run %s under\n", s->def->name);
+		return SK_ERRVAL(SK_E_NOENT, 0);
+	}
+	memset(&st, 0, sizeof(st));
+	st.flags = SK_EXEC_F_SERVICE;
+	st.umask = 022;
+	st.nstart = (uint32_t)n;
+	for (int i = 0; i < n; i++)
+		st.start_h[i] = give[i];
+	memset(&a, 0, sizeof(a));
+	a.prog = s->vmo;
+	a.prog_size = s->size;
+	a.libos = libos->vmo;
+	a.libos_size = libos->size;
+	a.name = s->def->name;
+	a.argv = argv;
+	a.privs = SK_PRIV_ALL;
+	a.start = &st;
+	return sk_exec_linux(&a);
+}
+
+/*
  * Start service s (its endpoint exists). Returns the process handle or
  * an error; the handles made for it are closed again here (the new
- * process holds its own copies).
+ * process holds its own copies). svc_lock is held.
  */
 int64_t
 service_start(const struct sk_bootinfo *bi, struct service *s)
 {
 	const struct service_def *d = s->def;
-	sk_handle_t give[SK_START_HANDLES];
+	sk_handle_t give[SK_EXEC_START_HANDLES];
 	int n = 0;
 	int64_t p;
 
@@ -131,7 +173,12 @@ service_start(const struct sk_bootinfo *bi, struct service *s)
 		give[n++] = service_handle(d->deps[i], SK_SVC_BADGE(d->id));
 	for (int i = 0; i < 2 && d->extras[i] != X_NONE; i++)
 		give[n++] = extra_handle(bi, d->extras[i]);
-	p = sk_spawn_elf(s->vmo, s->size, d->name, 0, give, n, SK_PRIV_ALL);
+	if (program_note(s->vmo, s->size, ELF_NOTE_SKIFF_SERVICE) == 1) {
+		p = exec_service(bi, s, give, n);
+	} else {
+		sk_printf("init: %s is not a Skiff service program\n", d->name);
+		p = SK_ERRVAL(SK_E_INVAL, 0);
+	}
 	for (int i = 1; i < n; i++)
 		if (give[i] != 0)
 			sk_handle_close(give[i]);
@@ -166,6 +213,7 @@ services_start(const struct sk_bootinfo *bi)
 		s->vmo = m->vmo;
 		s->size = m->size;
 	}
+	svc_lock();
 	for (size_t i = 0; i < NDEFS; i++) {
 		struct service *s = &svcs[defs[i].id];
 		int64_t r;
@@ -176,6 +224,7 @@ services_start(const struct sk_bootinfo *bi)
 			sk_printf("init: cannot start %s: %s (argument %d)\n", defs[i].name,
 			    sk_errname(SK_ERR(r)), SK_ERRARG(r));
 	}
+	svc_unlock();
 }
 
 /*

@@ -6,6 +6,7 @@
  * use of svcs[].
  */
 #include "servers/init/init.h"
+#include "lib/common/elf.h"
 
 #define SVC_STACK	(64 * 1024)
 
@@ -111,8 +112,13 @@ handle(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len, int *kept)
 		if (label == SVC_LOAD) {
 			int64_t sz;
 
-			if (u->rcv_nh != 1 || (sz = sk_vmo_size(u->rcv_h[0])) <= 0) {
+			if (u->rcv_nh != 1 || (sz = sk_vmo_size(u->rcv_h[0])) <= 0 ||
+			    program_note(u->rcv_h[0], (uint64_t)sz, ELF_NOTE_SKIFF_SERVICE) != 1) {
+				/* Nothing changes: the service keeps its program. */
 				svc_unlock();
+				if (u->rcv_nh == 1)
+					sk_handle_close(u->rcv_h[0]);
+				sk_printf("init: %s: not loaded (not a Skiff service program)\n", rbuf);
 				return SK_ERRVAL(SK_E_INVAL, 0);
 			}
 			s->vmo = u->rcv_h[0];	/* the boot module's stays with init */

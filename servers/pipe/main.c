@@ -1,12 +1,11 @@
 /*
  * pipe: the pipe and FIFO server (abi/skiff/proto/pipe.h). It starts with
- * its endpoint in h[0] of its struct sk_start (svc.h) and has no
+ * its endpoint as start handle 0 (svc.h) and has no
  * dependencies. A plain receive loop: every request is answered at once;
  * close notices free open ends (and pipes with their last end).
  */
+#include <stdio.h>
 #include "servers/pipe/server.h"
-
-int main(uint64_t arg);
 
 sk_handle_t pipe_ep;
 uint64_t end_instance;
@@ -164,15 +163,16 @@ serve(void)
 }
 
 int
-main(uint64_t arg)
+main(int argc, char **argv)
 {
-	const struct sk_start *st = (const struct sk_start *)arg;
+	uint32_t nh;
+	const sk_handle_t *h = sk_start_handles(&nh);
 
-	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
-		sk_printf("pipe: started without an endpoint\n");
+	if (nh < 1 || h[0] == 0) {
+		fprintf(stderr, "pipe: started without an endpoint\n");
 		return 1;
 	}
-	pipe_ep = st->h[0];
+	pipe_ep = h[0];
 	if (warm_up() < 0)
 		return 1;
 	serve();

@@ -10,13 +10,11 @@ sk_handle_t watch_notif;
 static sk_handle_t self_ep;		/* send handle with REAP_BADGE */
 static char rbuf[SK_MSG_PAYLOAD_MAX] __attribute__((aligned(16)));
 static char sbuf[sizeof(struct proc_info)] __attribute__((aligned(16)));
-static char reaper_stack[16384] __attribute__((aligned(16)));
-
-int main(uint64_t arg);
+static char reaper_stack[32768] __attribute__((aligned(16)));
 
 /* Wait for watched kernel processes to end; tell the main thread. */
-static void __attribute__((noreturn))
-reaper(uint64_t arg)
+static void * __attribute__((noreturn))
+reaper(void *arg)
 {
 	for (;;) {
 		struct sk_msg m = { .tag = REAP_LABEL };
@@ -95,19 +93,20 @@ dispatch(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len)
 }
 
 int
-main(uint64_t arg)
+main(int argc, char **argv)
 {
-	const struct sk_start *st = (const struct sk_start *)arg;
+	uint32_t nh;
+	const sk_handle_t *h = sk_start_handles(&nh);
 	struct sk_utcb *u = sk_utcb();
 	sk_handle_t ep;
 	struct sk_msg m = { 0 };
-	int64_t r, n, th;
+	int64_t r, n;
 
-	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
+	if (nh < 1 || h[0] == 0) {
 		sk_printf("proc: no endpoint\n");
 		return 1;
 	}
-	ep = st->h[0];
+	ep = h[0];
 	if ((n = sk_notif_create()) < 0 || (r = sk_ep_mint(ep, REAP_BADGE, SK_R_SEND)) < 0) {
 		sk_printf("proc: cannot set up the reaper\n");
 		return 1;
@@ -116,13 +115,10 @@ main(uint64_t arg)
 	self_ep = (sk_handle_t)r;
 	memset(procs, 0, sizeof(procs));
 	memset(rbuf, 0, sizeof(rbuf));
-	th = sk_thread_create(SK_H_SELF_PROC, (void *)reaper,
-	    (uint64_t)reaper_stack + sizeof(reaper_stack) - 8, 0, 0, SK_PRIO_DEFAULT);
-	if (th < 0) {
+	if (sk_thread_start(reaper, NULL, reaper_stack, sizeof(reaper_stack)) != 0) {
 		sk_printf("proc: cannot start the reaper\n");
 		return 1;
 	}
-	sk_handle_close((sk_handle_t)th);
 	u->rcv_buf = (uint64_t)rbuf;
 	u->rcv_max = sizeof(rbuf);
 	r = sk_recv(ep, &m, alarms_run());

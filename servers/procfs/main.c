@@ -3,10 +3,11 @@
  * the descriptor tables processes publish (PROC_FDS, PROC_FD) and the
  * kernel's statistics. Inode numbers encode what a file is: fd << 40 |
  * pid << 8 | kind, pid 0 for the files about the whole system, fd only
- * for the links in /proc/<pid>/fd. Files are generated when read. h[0] is
- * the endpoint, h[1] proc. /proc/self is the libos's: the request comes
- * from vfs, not from the process asking.
+ * for the links in /proc/<pid>/fd. Files are generated when read. Start
+ * handles: h[0] is the endpoint, h[1] proc. /proc/self is the libos's:
+ * the request comes from vfs, not from the process asking.
  */
+#include <stdio.h>
 #include "lib/fs/libfs.h"
 #include "abi/skiff/proto/exec.h"
 #include "abi/skiff/proto/proc.h"
@@ -412,17 +413,16 @@ static const struct libfs_ops ops = {
 	.seekable = p_seekable,
 };
 
-int main(uint64_t arg);
-
 int
-main(uint64_t arg)
+main(int argc, char **argv)
 {
-	const struct sk_start *st = (const struct sk_start *)arg;
+	uint32_t nh;
+	const sk_handle_t *h = sk_start_handles(&nh);
 
-	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
-		sk_printf("procfs: no endpoint\n");
+	if (nh < 1 || h[0] == 0) {
+		fprintf(stderr, "procfs: no endpoint\n");
 		return 1;
 	}
-	proc = st->nhandles >= 2 ? st->h[1] : 0;
-	libfs_serve(NULL, &ops, st->h[0]);
+	proc = nh >= 2 ? h[1] : 0;
+	libfs_serve(NULL, &ops, h[0]);
 }

@@ -31,7 +31,7 @@ node_new(uint32_t mode, uint32_t uid, uint32_t gid)
 	if (i == nnodes) {
 		if (nnodes == ncap) {
 			uint64_t nc = ncap ? ncap * 2 : 1024;
-			struct rnode *nn = sk_realloc(nodes, nc * sizeof(*nodes));
+			struct rnode *nn = realloc(nodes, nc * sizeof(*nodes));
 
 			if (nn == NULL)
 				return -SK_E_NOSPC;
@@ -63,9 +63,9 @@ node_put(uint64_t ino)
 	if (n->vmo != 0)
 		sk_handle_close(n->vmo);
 	for (uint32_t i = 0; i < n->nents; i++)
-		sk_free(n->ents[i].name);
-	sk_free(n->ents);
-	sk_free(n->target);
+		free(n->ents[i].name);
+	free(n->ents);
+	free(n->target);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -95,7 +95,7 @@ dir_add(uint64_t dir, const char *name, uint64_t ino)
 	if (i == d->nents) {
 		if (d->nents == d->cap) {
 			uint32_t nc = d->cap ? d->cap * 2 : 8;
-			struct dent *ne = sk_realloc(d->ents, nc * sizeof(*ne));
+			struct dent *ne = realloc(d->ents, nc * sizeof(*ne));
 
 			if (ne == NULL)
 				return -SK_E_NOSPC;
@@ -105,7 +105,7 @@ dir_add(uint64_t dir, const char *name, uint64_t ino)
 		}
 		d->nents++;
 	}
-	if ((d->ents[i].name = sk_strdup(name)) == NULL)
+	if ((d->ents[i].name = strdup(name)) == NULL)
 		return -SK_E_NOSPC;
 	d->ents[i].ino = ino;
 	d->mtime = d->ctime = libfs_now();

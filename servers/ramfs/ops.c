@@ -133,13 +133,13 @@ static int64_t
 r_symlink(void *fs, uint64_t dir, const char *name, const char *target, uint32_t uid,
     uint32_t gid)
 {
-	char *t = sk_strdup(target);
+	char *t = strdup(target);
 	int64_t ino;
 
 	if (t == NULL)
 		return -SK_E_NOSPC;
 	if ((ino = make(dir, name, IO_S_IFLNK | 0777, uid, gid)) < 0) {
-		sk_free(t);
+		free(t);
 		return ino;
 	}
 	node((uint64_t)ino)->target = t;
@@ -185,7 +185,7 @@ remove_slot(uint64_t dir, uint32_t slot)
 	uint64_t ino = d->ents[slot].ino;
 	struct rnode *n = node(ino);
 
-	sk_free(d->ents[slot].name);
+	free(d->ents[slot].name);
 	d->ents[slot].name = NULL;
 	d->mtime = d->ctime = libfs_now();
 	if (is_dir(n)) {
@@ -251,7 +251,7 @@ r_rename(void *fs, uint64_t odir, const char *oname, uint64_t ndir, const char *
 	if ((e = dir_add(ndir, nname, (uint64_t)sino)) < 0)
 		return e;
 	od = node(odir);
-	sk_free(od->ents[oslot].name);
+	free(od->ents[oslot].name);
 	od->ents[oslot].name = NULL;
 	od->mtime = od->ctime = libfs_now();
 	src = node((uint64_t)sino);

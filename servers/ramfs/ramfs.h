@@ -7,6 +7,8 @@
 #ifndef SERVERS_RAMFS_H
 #define SERVERS_RAMFS_H
 
+#include <stdlib.h>
+#include <string.h>
 #include "lib/fs/libfs.h"
 
 struct dent {

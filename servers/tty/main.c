@@ -2,7 +2,7 @@
  * tty: start-up, the receive loop, and the traffic with the UART driver
  * (abi/skiff/proto/uart.h). See tty.h for how the threads divide the work.
  *
- * Handles at start (abi/skiff/proto/svc.h): h[0] our endpoint, h[1] the
+ * Start handles (abi/skiff/proto/svc.h): h[0] our endpoint, h[1] the
  * uart16550 driver, h[2] proc (either may be 0). Without a driver the
  * terminal still works as an endpoint: output is discarded and no input
  * ever comes.
@@ -10,14 +10,12 @@
 #include "servers/tty/tty.h"
 #include "abi/skiff/proto/uart.h"
 
-int main(uint64_t arg);
-
 struct tty tty;
 
 static uint8_t rcv_buf[SK_MSG_PAYLOAD_MAX];
 static uint8_t snd_buf[OUT_MAX];
 static uint8_t io_buf[UART_IO_MAX];
-static uint64_t helper_stack[1024] __attribute__((aligned(16)));
+static uint64_t helper_stack[4096] __attribute__((aligned(16)));
 static sk_handle_t wake_h;
 
 uint64_t
@@ -34,10 +32,9 @@ now_ns(void)
  * than wait forever; bits that came meanwhile are sticky and come with
  * the next wait.
  */
-static void __attribute__((noreturn))
-helper(uint64_t arg)
+static void * __attribute__((noreturn))
+helper(void *arg)
 {
-	(void)arg;
 	for (;;) {
 		struct sk_msg m = { .tag = TTY_WAKE };
 		int64_t bits = sk_notif_wait(tty.note, SK_FOREVER);
@@ -251,20 +248,22 @@ serve(void)
 }
 
 int
-main(uint64_t arg)
+main(int argc, char **argv)
 {
-	const struct sk_start *st = (const struct sk_start *)arg;
+	uint32_t nh;
+	const sk_handle_t *h = sk_start_handles(&nh);
 	int64_t n;
+	int e;
 
-	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
+	if (nh < 1 || h[0] == 0) {
 		sk_printf("tty: started without an endpoint\n");
 		return 1;
 	}
 	sk_prefault(32 * 1024);
 	tty.obj_base = OBJ_BADGE_BASE | (((uint64_t)sk_clock() >> 10) & 0xff) << 32;
-	tty.ep = st->h[0];
-	tty.uart = st->nhandles > 1 ? st->h[1] : 0;
-	tty.proc = st->nhandles > 2 ? st->h[2] : 0;
+	tty.ep = h[0];
+	tty.uart = nh > 1 ? h[1] : 0;
+	tty.proc = nh > 2 ? h[2] : 0;
 	ldisc_init(&tty.ld, keyboard_signal, NULL);
 	tty.ws.ws_row = 24;
 	tty.ws.ws_col = 80;
@@ -273,11 +272,13 @@ main(uint64_t arg)
 		return 1;
 	}
 	tty.note = (sk_handle_t)n;
-	if ((n = sk_ep_mint(tty.ep, WAKE_BADGE, SK_R_SEND)) < 0 ||
-	    (wake_h = (sk_handle_t)n,
-	    n = sk_thread_create(SK_H_SELF_PROC, (void *)helper,
-	    (uint64_t)&helper_stack[1024] - 8, 0, 0, SK_PRIO_DEFAULT)) < 0) {
-		sk_printf("tty: cannot start the helper thread: %s\n", sk_errname(SK_ERR(n)));
+	if ((n = sk_ep_mint(tty.ep, WAKE_BADGE, SK_R_SEND)) < 0) {
+		sk_printf("tty: cannot mint the helper's handle: %s\n", sk_errname(SK_ERR(n)));
+		return 1;
+	}
+	wake_h = (sk_handle_t)n;
+	if ((e = sk_thread_start(helper, NULL, helper_stack, sizeof(helper_stack))) != 0) {
+		sk_printf("tty: cannot start the helper thread (errno %d)\n", e);
 		return 1;
 	}
 	/*

@@ -2,7 +2,7 @@
  * vfs: the name space server. Start-up (the standard mounts) and the
  * receive loop; the requests themselves are in ops*.c.
  *
- * Handles (svc.h): h[0] our endpoint, then the dependencies in this
+ * Start handles (svc.h): h[0] our endpoint, then the dependencies in this
  * order, each 0 when absent: h[1] ramfs (mounted at /), h[2] devfs
  * (/dev), h[3] procfs (/proc), h[4] the pipe server (FIFOs).
  */
@@ -11,8 +11,6 @@
 #include "abi/skiff/proto/vfs.h"
 #include "servers/vfs/fsclient.h"
 #include "servers/vfs/ops.h"
-
-int main(uint64_t arg);
 
 static struct fsclient fsc;
 static struct vfs_fsops fsops;
@@ -84,23 +82,24 @@ set_reply(struct sk_msg *m)
 }
 
 int
-main(uint64_t arg)
+main(int argc, char **argv)
 {
-	const struct sk_start *st = (const struct sk_start *)arg;
+	uint32_t nh;
+	const sk_handle_t *h = sk_start_handles(&nh);
 	struct sk_utcb *u = sk_utcb();
 	struct vfs_req q;
-	struct sk_msg m;
+	struct sk_msg m = { 0 };
 	sk_handle_t ep;
 	int replying = 0;
 	int64_t r;
 
-	if (st == NULL || st->nhandles < 1 || st->h[0] == 0) {
+	if (nh < 1 || h[0] == 0) {
 		sk_printf("vfs: no endpoint given\n");
 		return 1;
 	}
-	ep = st->h[0];
+	ep = h[0];
 	sk_prefault(32 * 1024);
-#define DEP(i)	((uint32_t)(i) < st->nhandles ? st->h[i] : 0)
+#define DEP(i)	((uint32_t)(i) < nh ? h[i] : 0)
 	fsc.fs[SVC_RAMFS] = DEP(1);
 	fsc.fs[SVC_DEVFS] = DEP(2);
 	fsc.fs[SVC_PROCFS] = DEP(3);

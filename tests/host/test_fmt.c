@@ -182,6 +182,23 @@ TEST(unsigned_conversions)
 	}
 }
 
+/* '#' with %x, %X and %o (C leaves it undefined with the other conversions). */
+TEST(alternate_forms)
+{
+	static const char *const flags[] = { "#", "#0", "-#" };
+	static const char *const convs[] = { "x", "X", "o" };
+	char fmt[64];
+
+	for (size_t i = 0; i < sizeof(uvals) / sizeof(uvals[0]); i++)
+		for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+			for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+				for (int k = 0; k < 3; k++) {
+					snprintf(fmt, sizeof(fmt), "<%%%s%sl%s>", flags[f], widths[w],
+					    convs[k]);
+					CMP(.fmt = fmt, .kind = K_ULONG, .u = uvals[i]);
+				}
+}
+
 TEST(int64_extremes)
 {
 	CMP(.fmt = "%ld", .kind = K_LONG, .i = INT64_MIN);

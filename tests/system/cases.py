@@ -11,7 +11,7 @@ tests/run.py --system-oracle runs them on the host to prove it.
 
 # Cases the host oracle must not run: they set the machine's clock, or
 # need Skiff's own programs.
-SKIFF_ONLY = {"date_set", "garbage_to_servers"}
+SKIFF_ONLY = {"date_set", "garbage_to_servers", "svc_restart_load"}
 
 
 class After:
@@ -127,6 +127,14 @@ CASES = [
            "/dev/null works\n/dev/full works\n/dev/urandom works\n/proc/meminfo works\n"
            "/proc/<pid>/status works\npipe works\nfifo works\nvfs works\nproc works\n"
            "every service running, none restarted\n"), 0),
+    # Skiff only: services (musl programs under the libos) restart on the same
+    # endpoint, and svc load refuses a program without the service note.
+    ("svc_restart_load", "S=/sbin/svc; $S restart devfs && ls /dev/null && $S restart pipe && "
+     "echo x | cat && $S restart procfs && cat /proc/uptime | wc -w && $S restart vfs && "
+     "ls /proc/uptime; $S load devfs /bin/busybox; echo $?; ls /dev/zero; "
+     "$S | grep -E '^(devfs|pipe|vfs) ' | tr -s ' '",
+     "/dev/null\nx\n2\n/proc/uptime\nsvc: devfs: invalid argument\n1\n/dev/zero\n"
+     "devfs running 1\npipe running 1\nvfs running 1\n", 0),
     ("su_eacces", "echo secret > /tmp/s; chmod 600 /tmp/s; su user -c 'id -u; cat /tmp/s'",
      "1000\ncat: can't open '/tmp/s': Permission denied\n", 1),
     # procfs: what ps, top, free, uptime, mount and df read.

@@ -74,7 +74,18 @@ struct sk_fdtab {
 _Static_assert(sizeof(struct sk_fdtab) == SK_FDTAB_TARGET * (SK_FDTAB_FDS + 1), "sk_fdtab layout");
 #define SK_FDTAB_SIZE		((sizeof(struct sk_fdtab) + 4095) & ~4095ull)
 
+/*
+ * skiff_start_handles(buf, max), answered by the libos of a service
+ * (SK_EXEC_F_SERVICE): copies the first min(n, max) of the n start
+ * handles init gave the service (abi/skiff/proto/svc.h says which) as
+ * uint32_t values to buf and returns n; 0 for a process that is not a
+ * service, -EFAULT for a bad buf. 1001 is the libos's own resume call
+ * (libos/libos.h), never made by programs.
+ */
+#define SK_LINUX_SYS_START_HANDLES	1003
+
 #define SK_EXEC_MAXFD	256	/* descriptors carried across exec */
+#define SK_EXEC_START_HANDLES	16	/* a service's start handles */
 #define SK_EXEC_PATH	4096
 
 /* One open file descriptor: fd number -> open object handle. */
@@ -96,8 +107,9 @@ struct sk_exec_start {
 	uint32_t umask;
 	uint32_t nfds;
 	uint32_t flags;			/* SK_EXEC_F_* */
-	uint32_t _pad;
+	uint32_t nstart;		/* entries of start_h in use */
 	uint32_t h[SK_EXEC_H_COUNT];	/* by sk_exec_role, 0 when absent */
+	uint32_t start_h[SK_EXEC_START_HANDLES];	/* a service's, in order; 0 stays 0 */
 	struct sk_exec_fd fds[SK_EXEC_MAXFD];
 	char cwd[SK_EXEC_PATH];		/* canonical; "" means "/" */
 	char exe[SK_EXEC_PATH];		/* the program file's path */
@@ -108,8 +120,19 @@ struct sk_exec_start {
  * before the program runs. For the console shell init starts.
  */
 #define SK_EXEC_F_CONSOLE	(1u << 0)
+/*
+ * SK_EXEC_F_SERVICE: the process is a Skiff service (a server or driver
+ * built with musl-gcc, which init starts): it is not a Linux process, so
+ * its libos does not attach to proc and has no pid there; descriptors 0,
+ * 1 and 2 are the kernel log; start_h[0..nstart) are the handles init
+ * gave it (skiff_start_handles); exit and exit_group end the kernel
+ * process with the exit status as its exit code (128 + the signal for a
+ * death by signal). The loader gives start_h like h (a 0 stays 0).
+ */
+#define SK_EXEC_F_SERVICE	(1u << 1)
 
-_Static_assert(sizeof(struct sk_exec_start) == 104 + 16 * SK_EXEC_MAXFD + 2 * SK_EXEC_PATH,
+_Static_assert(sizeof(struct sk_exec_start) ==
+    104 + 4 * SK_EXEC_START_HANDLES + 16 * SK_EXEC_MAXFD + 2 * SK_EXEC_PATH,
     "sk_exec_start layout");
 
 #endif

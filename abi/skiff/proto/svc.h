@@ -7,8 +7,10 @@
  * the same endpoint and its clients' handles stay valid (a call that was
  * in flight when it died fails with SK_E_PEERDIED and may be retried).
  *
- * A service is a native program. It starts with a struct sk_start (sk.h)
- * whose handles are, in this order:
+ * A service is a static musl program carrying the service note
+ * (lib/common/elf.h), which init runs under the libos with
+ * SK_EXEC_F_SERVICE (abi/skiff/proto/exec.h). Its start handles, which
+ * it reads with sk_start_handles() (sk.h), are, in this order:
  *   h[0]            its own endpoint, with every right (it receives on it
  *                   and mints badged handles from it);
  *   h[1 .. n]       a send handle for each dependency named in its entry of
@@ -49,8 +51,8 @@ enum sk_svc_id {
 	((b) & 0xffff) < SVC_COUNT) ? (enum sk_svc_id)((b) & 0xffff) : SVC_NONE)
 
 /*
- * Programs that are not services (the in-guest tests, benchmarks) get, in
- * their struct sk_start: h[0..2] the I/O-port, MMIO and IRQ ranges, then
+ * Freestanding programs in the boot image that are not services (the
+ * in-guest tests, benchmarks) get, in their struct sk_start (sk.h): h[0..2] the I/O-port, MMIO and IRQ ranges, then
  * h[SK_START_SVC + id - 1] a handle to service id (badge SVC_TEST) for
  * every id from SVC_UART on, 0 where that service is not running.
  */

@@ -142,11 +142,16 @@ sk_utcb(void)
 	return u;
 }
 
-/* Memory for native programs (lib/sk/alloc.c); not thread-safe. */
+#if !__STDC_HOSTED__
+/*
+ * Memory for freestanding programs (lib/sk/alloc.c); not thread-safe.
+ * Programs built with musl use malloc.
+ */
 void *sk_malloc(uint64_t n);
 void *sk_realloc(void *p, uint64_t n);
 void sk_free(void *p);
 char *sk_strdup(const char *s);
+#endif
 
 /*
  * Touch a stack of stack_bytes and every page of the zero-initialised
@@ -201,9 +206,35 @@ struct sk_exec_args {
 int64_t sk_exec_linux(struct sk_exec_args *a);
 int64_t sk_exec_linux_start(sk_handle_t proc, const struct sk_exec_args *a);
 
+#if __STDC_HOSTED__
+/* For musl programs only (build/libsk-musl.a): they need the libos and musl. */
+
 /*
- * What a program started by sk_spawn_elf gets: main(arg) receives the
- * address of this structure (on the program's stack) as its argument.
+ * The handles init gave this service (abi/skiff/proto/svc.h lists what
+ * each is), for servers and drivers, which are musl programs started
+ * with SK_EXEC_F_SERVICE (lib/sk/start.c). Sets *n to their number and
+ * returns them; the array is libsk's and never changes. A program that
+ * is not a service gets *n = 0.
+ */
+const sk_handle_t *sk_start_handles(uint32_t *n);
+
+/*
+ * Start fn(arg) on a new thread of this musl program with pthread_create
+ * (lib/sk/thread.c), detached. The thread has musl's thread pointer and
+ * TLS, so it may call the C library; a thread made with sk_thread_create
+ * has neither, and errno, printf or malloc there would fault. stack
+ * (size bytes, 16-byte aligned, at least 16 KiB so that musl keeps the
+ * thread's TLS in it) is the caller's and must outlive the thread: a
+ * server's static array, which sk_prefault touches with the rest of its
+ * data. Returns 0 or an errno value.
+ */
+int sk_thread_start(void *(*fn)(void *), void *arg, void *stack, size_t size);
+#endif
+
+/*
+ * What a freestanding program started by sk_spawn_elf gets (the in-guest
+ * tests and benchmarks): main(arg) receives the address of this
+ * structure (on the program's stack) as its argument.
  */
 #define SK_START_HANDLES	16
 struct sk_start {
