@@ -175,8 +175,11 @@ L_HANDLER(gettid)
  * Make the cached ppid, pgid and sid current. They change only when this
  * process calls setpgid or setsid (which drop the cache), when its parent
  * dies or its parent sets its group: proc then signals PROC_NOTE_IDS on the
- * event notification, which a poll here picks up (other bits taken on the
- * way stay in L.notes for whoever handles them). Returns 0 or -errno.
+ * event notification. Every system call ends with a look at that
+ * notification (l_signals), so a change proc made before the previous
+ * call returned is seen here, which is as current as Linux is (it
+ * reparents a dying process's children after closing its files).
+ * Returns 0 or -errno.
  */
 static int64_t
 grp_fresh(void)
@@ -184,8 +187,6 @@ grp_fresh(void)
 	struct sk_rpc m;
 	int64_t e;
 
-	if (L.h[SK_EXEC_H_EVENTS] != 0)
-		l_take_notes(SK_NOWAIT);
 	if (L.notes & L_NOTE_IDS) {
 		L.notes &= ~L_NOTE_IDS;
 		L.grp_valid = 0;
