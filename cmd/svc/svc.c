@@ -42,6 +42,12 @@ request(uint32_t label, const char *name, sk_handle_t h, struct sk_rpc *m)
 		m->snd_h[0] = h;
 	}
 	r = sk_rpc(init_ep, m, SK_FOREVER);
+	if (r < 0 && SK_ERR(r) == SK_E_BUSY && label != SVC_START) {
+		/* init refuses to stop a service whose state nobody else has. */
+		fprintf(stderr, "svc: %s: refused: it holds state that a new instance "
+		    "would not have\n", name);
+		return 1;
+	}
 	if (r < 0) {
 		fprintf(stderr, "svc: %s: %s\n", name != NULL ? name : "init",
 		    sk_errtext(SK_ERR(r)));

@@ -14,6 +14,7 @@
 static uint8_t rcv_buf[UART_IO_MAX];
 static uint8_t snd_buf[UART_IO_MAX];
 static int present;
+static uint64_t instance;	/* w5 of every reply (uart.h) */
 
 /* UART_ATTACH: keep the notification in h; 1 if it was taken. */
 static int64_t
@@ -143,6 +144,7 @@ handle(struct sk_msg *m, uint32_t *out_len)
 		for (int i = 1; i < SK_MSG_WORDS; i++)
 			m->w[i] = 0;
 	m->w[0] = (uint64_t)r;
+	m->w[5] = instance;
 }
 
 int
@@ -160,6 +162,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	sk_prefault(16 * 1024);
+	instance = (uint64_t)sk_clock() | 1;	/* later starts read a later clock */
 	ep = h[0];
 	ports = nh > 1 ? h[1] : 0;
 	irq = nh > 2 ? h[2] : 0;

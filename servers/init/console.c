@@ -136,11 +136,17 @@ console_session(const struct sk_bootinfo *bi, const struct sk_boot_module *libos
 		sk_printf("init: no vfs or libos in the boot image: no console shell\n");
 		return 1;
 	}
-	if ((con = vfs_open(vfs, "/dev/console", IO_O_RDWR, NULL)) < 0) {
-		sk_printf("init: cannot open /dev/console: %s\n", sk_errname(SK_ERR(con)));
-		return 1;
-	}
 	for (;;) {
+		int64_t started = sk_clock();
+
+		/*
+		 * Open the console for every shell: a restarted tty refuses the
+		 * objects its previous instance handed out.
+		 */
+		if ((con = vfs_open(vfs, "/dev/console", IO_O_RDWR, NULL)) < 0) {
+			sk_printf("init: cannot open /dev/console: %s\n", sk_errname(SK_ERR(con)));
+			return 1;
+		}
 		if ((shell = vfs_map(vfs, "/bin/sh", &size)) < 0) {
 			sk_printf("init: cannot read /bin/sh: %s\n", sk_errname(SK_ERR(shell)));
 			return 1;
@@ -178,6 +184,10 @@ console_session(const struct sk_bootinfo *bi, const struct sk_boot_module *libos
 			console_write((sk_handle_t)con, line);
 			return code;
 		}
+		sk_handle_close((sk_handle_t)con);
 		sk_printf("init: the console shell ended; starting a new one\n");
+		/* A shell that cannot even start must not spin the CPU. */
+		if (sk_clock() - started < 1000000000)
+			sk_sleep(500000000);
 	}
 }

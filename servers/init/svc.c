@@ -78,6 +78,17 @@ handle(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len, int *kept)
 	}
 	if (label != SVC_LIST && !privileged(u))
 		return SK_ERRVAL(SK_E_PERM, 0);
+	/*
+	 * proc's table is the only record of every Linux process (pids,
+	 * parents, groups, signals): a new proc would know none of them, and
+	 * every one would be lost. It is restarted only after a crash, when
+	 * nothing better is left.
+	 */
+	if ((label == SVC_STOP || label == SVC_RESTART || label == SVC_LOAD) &&
+	    s == &svcs[SVC_PROC]) {
+		sk_printf("init: %s holds the state of every process; not stopped\n", rbuf);
+		return SK_ERRVAL(SK_E_BUSY, 0);
+	}
 	switch (label) {
 	case SVC_LIST: {
 		int n = 0;

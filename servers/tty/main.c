@@ -30,16 +30,21 @@ now_ns(void)
  * The helper thread: every batch of notification bits from the driver
  * becomes a TTY_WAKE call to the main loop. The call times out rather
  * than wait forever; bits that came meanwhile are sticky and come with
- * the next wait.
+ * the next wait. A second without any bits is a TTY_WAKE too, so the
+ * main loop asks the driver, and so notices a driver that was restarted
+ * while nothing happened (it has no attachment, so it would never
+ * signal).
  */
 static void * __attribute__((noreturn))
 helper(void *arg)
 {
 	for (;;) {
 		struct sk_msg m = { .tag = TTY_WAKE };
-		int64_t bits = sk_notif_wait(tty.note, SK_FOREVER);
+		int64_t bits = sk_notif_wait(tty.note, 1000 * MS);
 
-		if (bits <= 0) {
+		if (bits < 0 && SK_ERR(bits) == SK_E_TIMEOUT)
+			bits = 0;
+		else if (bits <= 0) {
 			sk_sleep(10 * MS);
 			continue;
 		}
@@ -48,7 +53,34 @@ helper(void *arg)
 	}
 }
 
-/* A call to the driver; re-attaches once if the driver was restarted. */
+/* Attach our notification to the driver; remember which instance took it. */
+static int64_t
+uart_attach(void)
+{
+	struct sk_rpc a = { .label = UART_ATTACH, .w = { NOTE_RX, NOTE_TX } };
+	int64_t n = sk_handle_dup(tty.note, SK_R_SIGNAL | SK_R_TRANSFER), r;
+
+	if (n < 0)
+		return n;
+	a.snd_nh = 1;
+	a.snd_h[0] = (sk_handle_t)n;
+	if ((r = sk_rpc(tty.uart, &a, UART_TIMEOUT)) < 0) {
+		if (SK_ERR(r) != SK_E_PEERDIED)
+			sk_handle_close((sk_handle_t)n);
+		return r;
+	}
+	tty.attached = 1;
+	tty.uart_instance = a.r[5];
+	tty.tx_blocked = 0;
+	return 0;
+}
+
+/*
+ * A call to the driver (never UART_ATTACH). Attaches first when not
+ * attached. When the driver died during the call, attaches to the one
+ * init started instead and makes the call once more; when a new instance
+ * answered (uart.h w5), the call went through and we attach to it.
+ */
 static int64_t
 uart_call(struct sk_rpc *m)
 {
@@ -56,28 +88,20 @@ uart_call(struct sk_rpc *m)
 
 	if (tty.uart == 0)
 		return SK_ERRVAL(SK_E_NXIO, 0);
-	for (int tries = 0;; tries++) {
-		if (!tty.attached && m->label != UART_ATTACH) {
-			int64_t n = sk_handle_dup(tty.note, SK_R_SIGNAL | SK_R_TRANSFER);
-			struct sk_rpc a = { .label = UART_ATTACH, .w = { NOTE_RX, NOTE_TX } };
-
-			if (n < 0)
-				return n;
-			a.snd_nh = 1;
-			a.snd_h[0] = (sk_handle_t)n;
-			if ((r = sk_rpc(tty.uart, &a, UART_TIMEOUT)) < 0) {
-				if (a.snd_nh == 1 && SK_ERR(r) != SK_E_PEERDIED)
-					sk_handle_close((sk_handle_t)n);
-				return r;
-			}
-			tty.attached = 1;
-			tty.tx_blocked = 0;
-		}
-		r = sk_rpc(tty.uart, m, UART_TIMEOUT);
-		if (r >= 0 || SK_ERR(r) != SK_E_PEERDIED || tries > 0)
-			return r;
+	if (!tty.attached && (r = uart_attach()) < 0)
+		return r;
+	r = sk_rpc(tty.uart, m, UART_TIMEOUT);
+	if (r < 0 && SK_ERR(r) == SK_E_PEERDIED) {
 		tty.attached = 0;
+		if ((r = uart_attach()) < 0)
+			return r;
+		return sk_rpc(tty.uart, m, UART_TIMEOUT);
 	}
+	if (r >= 0 && m->r[5] != tty.uart_instance) {
+		tty.attached = 0;
+		(void)uart_attach();
+	}
+	return r;
 }
 
 /* Hand queued output to the driver while it takes it. */

@@ -77,6 +77,7 @@ struct tty {
 	sk_handle_t proc;	/* proc, or 0 */
 	sk_handle_t note;	/* the notification the driver signals */
 	int attached;		/* UART_ATTACH went through */
+	uint64_t uart_instance;	/* w5 of the driver's replies when it did */
 	int tx_blocked;		/* the driver took less than offered: wait for NOTE_TX */
 };
 

@@ -11,7 +11,7 @@ tests/run.py --system-oracle runs them on the host to prove it.
 
 # Cases the host oracle must not run: they set the machine's clock, or
 # need Skiff's own programs.
-SKIFF_ONLY = {"date_set", "garbage_to_servers", "svc_restart_load"}
+SKIFF_ONLY = {"date_set", "garbage_to_servers", "svc_restart_load", "svc_proc_refused"}
 
 
 class After:
@@ -129,6 +129,12 @@ CASES = [
            "every service running, none restarted\n"), 0),
     # Skiff only: services (musl programs under the libos) restart on the same
     # endpoint, and svc load refuses a program without the service note.
+    # proc's table is every process's only record: stopping it is refused.
+    ("svc_proc_refused", "/sbin/svc restart proc; echo $?; /sbin/svc stop proc; echo $?; "
+     "/sbin/svc | grep '^proc ' | tr -s ' '",
+     "svc: proc: refused: it holds state that a new instance would not have\n1\n"
+     "svc: proc: refused: it holds state that a new instance would not have\n1\n"
+     "proc running 0\n", 0),
     ("svc_restart_load", "S=/sbin/svc; $S restart devfs && ls /dev/null && $S restart pipe && "
      "echo x | cat && $S restart procfs && cat /proc/uptime | wc -w && $S restart vfs && "
      "ls /proc/uptime; $S load devfs /bin/busybox; echo $?; ls /dev/zero; "

@@ -110,6 +110,23 @@ def run(build, res):
         step(res, con, "ctrl_z_fg", stopped and con.read_until(b"\r\nafter-fg\r\n", 30))
         con.read_until(PROMPT, 10)
         con.mark()
+        # The serial driver and then the terminal server are restarted
+        # under the running shell: input still arrives, and after the tty
+        # restart init gives the console a new login shell.
+        con.send(b"svc restart uart16550\r")
+        con.read_until(PROMPT, 15)
+        con.mark()
+        con.send(b"echo after-uart\r")
+        step(res, con, "uart_restart", con.read_until(b"\r\nafter-uart\r\n", 20))
+        con.read_until(PROMPT, 10)
+        con.mark()
+        con.send(b"svc restart tty\r")
+        con.read_until(PROMPT, 20)
+        con.mark()
+        con.send(b"echo after-tty\r")
+        step(res, con, "tty_restart", con.read_until(b"\r\nafter-tty\r\n", 20))
+        con.read_until(PROMPT, 10)
+        con.mark()
         con.send(b"vi /tmp/v.txt\r")
         time.sleep(2.0)
         con.send(b"ihello from vi\x1b", pause=0.1)

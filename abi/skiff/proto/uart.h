@@ -16,7 +16,10 @@
  * The driver leaves the line settings (speed, framing, FIFO) as the
  * kernel set them.
  *
- * Replies: w0 = result or SK_ERRVAL(code, argno).
+ * Replies: w0 = result or SK_ERRVAL(code, argno); w5 = the driver
+ * instance, a number that changes whenever the driver starts again (a
+ * restart by init keeps the endpoint, so a client learns of it only this
+ * way and attaches again).
  */
 #ifndef SKIFF_PROTO_UART_H
 #define SKIFF_PROTO_UART_H
