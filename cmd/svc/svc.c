@@ -2,7 +2,7 @@
  * svc: list and control Skiff's services from the shell.
  *
  *   svc                    list services with their state and restart count
- *   svc stop|start|restart NAME
+ *   svc stop|start|restart|kill NAME
  *   svc load NAME FILE     run the program in FILE as service NAME from now on
  *
  * A Linux program built with musl-gcc: its C library calls go to the
@@ -122,6 +122,8 @@ main(int argc, char **argv)
 		return request(SVC_START, argv[2], 0, &m);
 	if (argc == 3 && strcmp(argv[1], "restart") == 0)
 		return request(SVC_RESTART, argv[2], 0, &m);
+	if (argc == 3 && strcmp(argv[1], "kill") == 0)
+		return request(SVC_KILL, argv[2], 0, &m);
 	if (argc == 4 && strcmp(argv[1], "load") == 0) {
 		int64_t v = file_vmo(argv[3]);
 
@@ -129,6 +131,7 @@ main(int argc, char **argv)
 			return 1;
 		return request(SVC_LOAD, argv[2], (sk_handle_t)v, &m);
 	}
-	fprintf(stderr, "usage: svc [list] | svc stop|start|restart NAME | svc load NAME FILE\n");
+	fprintf(stderr, "usage: svc [list] | svc stop|start|restart|kill NAME | "
+	    "svc load NAME FILE\n");
 	return 2;
 }

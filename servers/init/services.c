@@ -250,7 +250,8 @@ services_reap(const struct sk_bootinfo *bi, uint64_t bits)
 			continue;	/* stopped by svc */
 		s->restarts++;
 		sk_printf("init: service %s %s (status %ld, address 0x%lx); restarting it (restart %u)\n",
-		    s->def->name, info.state == SK_PROC_FAULTED ? "crashed" : "ended",
+		    s->def->name, info.state == SK_PROC_FAULTED ? "crashed" :
+		    info.state == SK_PROC_KILLED ? "was killed" : "ended",
 		    (long)info.exit_code, (unsigned long)info.fault_addr, s->restarts);
 		if (s->restarts > MAX_RESTARTS) {
 			sk_printf("init: %s keeps failing; giving up on it\n", s->def->name);

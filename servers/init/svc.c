@@ -84,8 +84,8 @@ handle(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len, int *kept)
 	 * every one would be lost. It is restarted only after a crash, when
 	 * nothing better is left.
 	 */
-	if ((label == SVC_STOP || label == SVC_RESTART || label == SVC_LOAD) &&
-	    s == &svcs[SVC_PROC]) {
+	if ((label == SVC_STOP || label == SVC_RESTART || label == SVC_LOAD ||
+	    label == SVC_KILL) && s == &svcs[SVC_PROC]) {
 		sk_printf("init: %s holds the state of every process; not stopped\n", rbuf);
 		return SK_ERRVAL(SK_E_BUSY, 0);
 	}
@@ -143,6 +143,17 @@ handle(struct sk_msg *m, struct sk_utcb *u, uint32_t *reply_len, int *kept)
 		svc_unlock();
 		sk_printf("init: service %s %s%s\n", rbuf, label == SVC_LOAD ? "loaded and " : "",
 		    r < 0 ? "failed to start" : "started");
+		return r < 0 ? r : 0;
+	case SVC_KILL:
+		svc_lock();
+		if (s->state != SVC_ST_RUNNING || s->proc == 0) {
+			svc_unlock();
+			return SK_ERRVAL(SK_E_STATE, 0);
+		}
+		/* The reaper sees it die and restarts it, as after a crash. */
+		r = sk_proc_kill(s->proc, 128 + 9);
+		svc_unlock();
+		sk_printf("init: service %s killed on request\n", rbuf);
 		return r < 0 ? r : 0;
 	case SVC_POWEROFF:
 		if (!privileged(u))

@@ -118,6 +118,7 @@ forbidden(uint32_t label)
 	case PROC_RLIMIT:
 	case VFS_MOUNT: case VFS_UMOUNT:
 	case SVC_STOP: case SVC_START: case SVC_RESTART: case SVC_LOAD: case SVC_POWEROFF:
+	case SVC_KILL:
 		return 1;
 	default:
 		return 0;

@@ -11,7 +11,8 @@ tests/run.py --system-oracle runs them on the host to prove it.
 
 # Cases the host oracle must not run: they set the machine's clock, or
 # need Skiff's own programs.
-SKIFF_ONLY = {"date_set", "garbage_to_servers", "svc_restart_load", "svc_proc_refused"}
+SKIFF_ONLY = {"date_set", "garbage_to_servers", "svc_restart_load", "svc_proc_refused",
+              "svc_kill_restart"}
 
 
 class After:
@@ -129,6 +130,16 @@ CASES = [
            "every service running, none restarted\n"), 0),
     # Skiff only: services (musl programs under the libos) restart on the same
     # endpoint, and svc load refuses a program without the service note.
+    # A service killed as a crash would be is restarted by init on the same
+    # endpoint: clients keep working, and the restart is counted.
+    ("svc_kill_restart",
+     "S=/sbin/svc; w() { i=0; until $S | grep -q \"^$1 *running *1\\$\"; do "
+     "i=$((i+1)); [ $i -gt 100 ] && { echo \"$1 not restarted\"; return; }; sleep 0.1; done; }; "
+     "for s in devfs pipe procfs rtc; do $S kill $s || echo \"kill $s failed\"; w $s; done; "
+     "ls /dev/null; echo p | cat; head -c 9 /proc/meminfo; echo; date +%Y | cut -c1-2; "
+     "$S kill nosuch; $S stop devfs; $S kill devfs",
+     "/dev/null\np\nMemTotal:\n20\nsvc: nosuch: no such entry\n"
+     "svc: devfs: object is in the wrong state for this call\n", 1),
     # proc's table is every process's only record: stopping it is refused.
     ("svc_proc_refused", "/sbin/svc restart proc; echo $?; /sbin/svc stop proc; echo $?; "
      "/sbin/svc | grep '^proc ' | tr -s ' '",

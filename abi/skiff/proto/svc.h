@@ -68,6 +68,10 @@ enum svc_op {
 	SVC_LOAD,		/* payload: name; handle: a memory object with the new
 				   program -> replaces the service's program and restarts it */
 	SVC_POWEROFF,		/* w0 = SVC_HOW_* -> shuts the system down */
+	SVC_KILL,		/* payload: name -> kills its process as a crash would;
+				   init restarts it (and counts the restart) as after
+				   any death it did not ask for. SK_E_STATE when it is
+				   not running */
 };
 
 enum svc_state { SVC_ST_STOPPED = 0, SVC_ST_RUNNING, SVC_ST_FAILED };
