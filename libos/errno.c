@@ -51,6 +51,7 @@ static const uint8_t map[SK_E_COUNT] = {
 	[SK_E_TXTBSY] = L_ETXTBSY,
 	[SK_E_NOTSUP] = L_EOPNOTSUPP,
 	[SK_E_LIMIT] = L_EAGAIN,
+	[SK_E_BACKGROUND] = L_EIO,	/* io.c turns it into SIGTTIN or SIGTTOU first */
 };
 
 int64_t

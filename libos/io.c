@@ -74,6 +74,46 @@ io_wait(sk_handle_t h, uint32_t events)
 	return l_pending_signal() ? -L_EINTR : 0;
 }
 
+#define L_SIGTTIN	21
+#define L_SIGTTOU	22
+
+/* Say who asks (io.h IO_WHO) in a request to a character device. */
+static void
+who(const struct l_fd *f, struct sk_rpc *m)
+{
+	int32_t pgid, sid;
+
+	if ((f->type & IO_S_IFMT) == IO_S_IFCHR && L.h[SK_EXEC_H_PROC] != 0 &&
+	    l_pgrp_sid(&pgid, &sid) == 0 && pgid > 0 && sid > 0) {
+		m->w[2] = (uint64_t)pgid;
+		m->w[3] = (uint64_t)sid;
+	}
+}
+
+/*
+ * The terminal answered that this process is in a background group
+ * (SK_E_BACKGROUND). Unless sig is ignored or blocked, send it to the
+ * group as Linux does and return -L_EINTR: the stop happens when the call
+ * returns, and after SIGCONT the call is made again. Returns 1 when sig
+ * is ignored or blocked (the caller decides what that means).
+ */
+static int64_t
+background(int sig)
+{
+	struct sk_rpc m = { .label = PROC_KILL };
+	int32_t pgid, sid;
+
+	if (L.sa[sig - 1].handler == 1 /* SIG_IGN */ || (L.sig_blocked & (1ull << (sig - 1))))
+		return 1;
+	if (l_pgrp_sid(&pgid, &sid) < 0)
+		return 1;
+	m.w[0] = (uint64_t)(int64_t)-pgid;
+	m.w[1] = (uint64_t)sig;
+	if (io_call(L.h[SK_EXEC_H_PROC], &m) < 0)
+		return 1;
+	return -L_EINTR;
+}
+
 /* Write n bytes to the kernel log, for the boot console. */
 static int64_t
 klog_write(uint64_t buf, uint64_t n)
@@ -116,7 +156,15 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 
 		m.w[0] = k;
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
-		r = io_call(f->h, &m);
+		who(f, &m);
+		r = sk_rpc(f->h, &m, SK_FOREVER);
+		if (r < 0 && SK_ERR(r) == SK_E_BACKGROUND) {
+			if (total > 0)
+				break;
+			/* Linux: EIO to a background reader that ignores SIGTTIN. */
+			return (r = background(L_SIGTTIN)) == 1 ? -L_EIO : r;
+		}
+		r = l_err(r);
 		if (r == -L_EAGAIN) {
 			if (total > 0)
 				break;
@@ -165,6 +213,7 @@ io_write(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 	char tmp[BOUNCE];
 	uint64_t total = 0;
 	int64_t r;
+	int anyway = 0;
 
 	if (f->klog)
 		return klog_write(buf, n);
@@ -176,7 +225,19 @@ io_write(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 			return total > 0 ? (int64_t)total : -L_EFAULT;
 		m.snd_len = (uint32_t)k;
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
-		r = io_call(f->h, &m);
+		if (!anyway)
+			who(f, &m);
+		r = sk_rpc(f->h, &m, SK_FOREVER);
+		if (r < 0 && SK_ERR(r) == SK_E_BACKGROUND) {
+			if (total > 0)
+				break;
+			/* Linux: a background writer that ignores SIGTTOU writes. */
+			if ((r = background(L_SIGTTOU)) != 1)
+				return r;
+			anyway = 1;
+			continue;
+		}
+		r = l_err(r);
 		if (r == -L_EAGAIN) {
 			if (f->nonblock)
 				return total > 0 ? (int64_t)total : r;

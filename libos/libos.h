@@ -160,6 +160,7 @@ int l_strace_wanted(uint64_t sp);
 #define L_NR_RESUME	1001	/* a new child or thread enters its program */
 int64_t l_resume(struct sk_regs *r);
 uint64_t l_sig_ignored(void);
+int l_pgrp_sid(int32_t *pgid, int32_t *sid);
 uint64_t l_sig_blocked(void);
 void l_sig_report(void);
 void l_sig_exec_init(uint64_t ignored, uint64_t blocked);

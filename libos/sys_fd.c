@@ -445,6 +445,9 @@ L_HANDLER(sendfile)
 
 	if (in == NULL || out == NULL)
 		return -L_EBADF;
+	/* As on Linux, not from a terminal or device: callers fall back to read. */
+	if ((in->type & IO_S_IFMT) == IO_S_IFCHR)
+		return -L_EINVAL;
 	if (offp != 0 && l_copyin(&off, offp, sizeof(off)) < 0)
 		return -L_EFAULT;
 	if (offp != 0 && off < 0)

@@ -202,6 +202,17 @@ grp_fresh(void)
 	return 0;
 }
 
+/* This process's group and session, for terminal reads and writes. */
+int
+l_pgrp_sid(int32_t *pgid, int32_t *sid)
+{
+	if (grp_fresh() < 0)
+		return -1;
+	*pgid = L.pgid;
+	*sid = L.sid;
+	return 0;
+}
+
 L_HANDLER(getppid)
 {
 	return grp_fresh() < 0 ? 0 : L.ppid;

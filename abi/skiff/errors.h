@@ -61,7 +61,8 @@
 	X(SK_E_NOEXEC,	 43, "not an executable format") \
 	X(SK_E_TXTBSY,	 44, "text file busy") \
 	X(SK_E_NOTSUP,	 45, "operation not supported") \
-	X(SK_E_LIMIT,	 46, "a resource limit was reached")
+	X(SK_E_LIMIT,	 46, "a resource limit was reached") \
+	X(SK_E_BACKGROUND, 47, "a background process used its controlling terminal")
 
 enum sk_err {
 #define SK_ERR_ENUM(name, value, text) name = value,

@@ -14,6 +14,7 @@
 #include "lib/common/elf.h"
 #include "abi/skiff/proto/exec.h"
 #include "abi/skiff/proto/proc.h"
+#include "abi/skiff/proto/io.h"
 
 sk_handle_t watch_notif;
 sk_handle_t init_ep;
@@ -160,6 +161,7 @@ linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
 	for (int i = 0; i < nfds; i++) {
 		st.fds[i].fd = i;
 		st.fds[i].handle = fds[i];
+		st.fds[i].type = IO_S_IFCHR;	/* the console */
 	}
 	st.nfds = (uint32_t)nfds;
 	if (nfds > 0)

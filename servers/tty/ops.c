@@ -82,6 +82,19 @@ can_write(const struct topen *o)
 	return (o->flags & IO_O_ACCMODE) != IO_O_RDONLY;
 }
 
+/*
+ * Whether the request comes from a background group of the session this
+ * is the controlling terminal of (io.h IO_WHO).
+ */
+static int
+from_background(const struct req *r)
+{
+	int32_t pgid = (int32_t)r->m->w[2], sid = (int32_t)r->m->w[3];
+
+	return tty.has_session && pgid > 0 && sid > 0 && sid == tty.sid &&
+	    tty.pgrp > 0 && pgid != tty.pgrp;
+}
+
 static int64_t
 op_read(struct req *r, struct topen *o)
 {
@@ -93,6 +106,8 @@ op_read(struct req *r, struct topen *o)
 		return SK_ERRVAL(SK_E_BADF, 0);
 	if (max > IO_CHUNK)
 		return SK_ERRVAL(SK_E_INVAL, 1);
+	if (from_background(r))
+		return SK_ERRVAL(SK_E_BACKGROUND, 0);
 	if (max == 0)
 		return 0;
 	if (max > OUT_MAX)
@@ -118,6 +133,8 @@ op_write(struct req *r, struct topen *o)
 
 	if (!can_write(o))
 		return SK_ERRVAL(SK_E_BADF, 0);
+	if ((tty.ld.t.c_lflag & TTY_TOSTOP) && from_background(r))
+		return SK_ERRVAL(SK_E_BACKGROUND, 0);
 	while (done < r->in_len) {
 		k = ldisc_write(&tty.ld, r->in + done, r->in_len - done);
 		done += k;

@@ -165,10 +165,12 @@ CASES = [
     ("proc_exe", "readlink /proc/$$/exe", "/bin/sh\n", 0),
     # /proc/<pid>/fd: descriptors survive fork and exec with their targets;
     # pipes show as pipe:[ino]; other users' lists are closed to a user.
+    # (ls lists its own: the shell's change while it runs a pipeline; 3 is
+    # the directory ls reads.)
     ("proc_fd", "exec 5</etc/passwd; readlink /proc/self/fd/5; readlink /proc/$$/fd/5; "
-     "ls /proc/$$/fd | tr '\\n' ' '; echo; echo x | readlink /proc/self/fd/0 | cut -c1-6; "
-     "exec 5<&-; ls /proc/$$/fd | tr '\\n' ' '; echo; "
+     "ls /proc/self/fd | tr '\\n' ' '; echo; echo x | readlink /proc/self/fd/0 | cut -c1-6; "
+     "exec 5<&-; ls /proc/self/fd | tr '\\n' ' '; echo; "
      "su user -c \"ls /proc/$$/fd\" 2>&1 | sed 's/[0-9][0-9]*/N/'",
-     "/etc/passwd\n/etc/passwd\n0 1 2 5 \npipe:[\n0 1 2 \n"
+     "/etc/passwd\n/etc/passwd\n0 1 2 3 5 \npipe:[\n0 1 2 3 \n"
      "ls: can't open '/proc/N/fd': Permission denied\n", 0),
 ]

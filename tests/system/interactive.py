@@ -110,6 +110,31 @@ def run(build, res):
         step(res, con, "ctrl_z_fg", stopped and con.read_until(b"\r\nafter-fg\r\n", 30))
         con.read_until(PROMPT, 10)
         con.mark()
+        # A background job that reads the terminal is stopped (SIGTTIN),
+        # and fg gives it the terminal; with tostop, output stops one too.
+        con.send(b"cat &\r")
+        time.sleep(1.5)
+        con.send(b"\r")
+        bg = con.read_until(b"Stopped (tty input)", 15)
+        con.read_until(PROMPT, 10)
+        con.mark()
+        con.send(b"fg\r")
+        time.sleep(1.0)
+        con.send(b"to-cat\r")
+        got = con.read_until(b"to-cat\r\nto-cat\r\n", 15)
+        con.send(b"\x04")
+        step(res, con, "sigttin_fg", bg and got and con.read_until(PROMPT, 10))
+        con.mark()
+        con.send(b"stty tostop; echo bg-out &\r")
+        time.sleep(1.5)
+        con.send(b"\r")
+        step(res, con, "sigttou", con.read_until(b"Stopped (tty output)", 15))
+        con.read_until(PROMPT, 10)
+        con.mark()
+        con.send(b"stty -tostop; fg\r")
+        step(res, con, "sigttou_fg", con.read_until(b"bg-out\r\n", 15))
+        con.read_until(PROMPT, 10)
+        con.mark()
         # The serial driver and then the terminal server are restarted
         # under the running shell: input still arrives, and after the tty
         # restart init gives the console a new login shell.

@@ -31,11 +31,24 @@
 #define IO_CHUNK	(60u * 1024)	/* largest read or write per request */
 #define IO_OFF_CUR	(~0ull)		/* use (and advance) the file position */
 
+/*
+ * IO_WHO: a read or write of a terminal may say who asks, w2 = the
+ * caller's process group and w3 its session (both 0: not said, and
+ * every other server ignores them). A terminal that is the controlling
+ * terminal of that session and has another foreground group answers
+ * SK_E_BACKGROUND to a read, and to a write when TOSTOP is set, so the
+ * caller's library OS can stop it with SIGTTIN or SIGTTOU as Linux
+ * would. The words are the caller's word about itself: they only decide
+ * whether it is asked to stop.
+ */
+
 enum io_op {
 	IO_READ = 0x100,	/* w0 = max bytes (<= IO_CHUNK), w1 = offset or IO_OFF_CUR
-				   -> w0 = bytes, payload = the data; 0 at end of file */
+				   -> w0 = bytes, payload = the data; 0 at end of file.
+				   w2, w3: see IO_WHO below */
 	IO_WRITE,		/* payload = data, w1 = offset or IO_OFF_CUR (ignored
-				   with IO_APPEND) -> w0 = bytes written (may be short) */
+				   with IO_APPEND) -> w0 = bytes written (may be short).
+				   w2, w3: see IO_WHO below */
 	IO_SEEK,		/* w0 = offset (int64), w1 = IO_SEEK_* -> w0 = new position */
 	IO_STAT,		/* -> payload = struct io_stat */
 	IO_READDIR,		/* w0 = max bytes -> payload = struct io_dirent records
