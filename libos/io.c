@@ -7,8 +7,6 @@
  */
 #include "libos/libos.h"
 
-#define BOUNCE	IO_CHUNK
-
 int64_t
 io_call(sk_handle_t h, struct sk_rpc *m)
 {
@@ -93,17 +91,22 @@ klog_write(uint64_t buf, uint64_t n)
 }
 
 /*
- * read(2) on f into user memory, one request of at most BOUNCE bytes at a
- * time, until n bytes, a short answer (the end of a file, of what a pipe
+ * read(2) on f into user memory, one request of at most IO_CHUNK bytes at
+ * a time, until n bytes, a short answer (the end of a file, of what a pipe
  * holds, of a terminal line) or an object with nothing more ready just
  * now. So a large read of a file or of /dev/zero is whole, as on Linux,
  * and a read of a pipe or terminal never waits once it has data. off is
  * a file offset or IO_OFF_CUR.
+ *
+ * The libos shares the program's address space, so the reply's payload is
+ * received straight into the program's buffer: the kernel checks every
+ * page of it before it copies a byte, and a reply that cannot be
+ * delivered fails the call with SK_E_FAULT (EFAULT) while the server keeps
+ * its data (a pipe consumes only what was delivered).
  */
 int64_t
 io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 {
-	char tmp[BOUNCE];
 	uint64_t total = 0;
 	int64_t r;
 	int interrupted = 0;
@@ -111,8 +114,9 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 	if (f->klog)
 		return -L_EBADF;
 	while (total < n) {
-		struct sk_rpc m = { .label = IO_READ, .rcv = tmp, .rcv_max = BOUNCE };
-		uint64_t k = n - total > BOUNCE ? BOUNCE : n - total;
+		uint64_t k = n - total > IO_CHUNK ? IO_CHUNK : n - total;
+		struct sk_rpc m = { .label = IO_READ, .rcv = (void *)(buf + total),
+		    .rcv_max = (uint32_t)k };
 
 		m.w[0] = k;
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
@@ -136,8 +140,6 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 			return total > 0 ? (int64_t)total : r;
 		if ((uint64_t)r > k || (uint64_t)r > m.rcv_len)
 			return total > 0 ? (int64_t)total : -L_EIO;
-		if (l_copyout(buf + total, tmp, (uint64_t)r) < 0)
-			return total > 0 ? (int64_t)total : -L_EFAULT;
 		total += (uint64_t)r;
 		if ((uint64_t)r < k)
 			break;
@@ -158,23 +160,25 @@ broken_pipe(void)
 	return -L_EPIPE;
 }
 
-/* write(2) of n bytes of user memory to f; blocks until all are written. */
+/*
+ * write(2) of n bytes of user memory to f; blocks until all are written.
+ * The request's payload is the program's buffer itself: the kernel checks
+ * all of it before the call is made and fails it with SK_E_FAULT (EFAULT)
+ * otherwise, so a bad buffer never reaches the server.
+ */
 int64_t
 io_write(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 {
-	char tmp[BOUNCE];
 	uint64_t total = 0;
 	int64_t r;
 
 	if (f->klog)
 		return klog_write(buf, n);
 	while (total < n) {
-		struct sk_rpc m = { .label = IO_WRITE, .snd = tmp };
-		uint64_t k = n - total > BOUNCE ? BOUNCE : n - total;
+		uint64_t k = n - total > IO_CHUNK ? IO_CHUNK : n - total;
+		struct sk_rpc m = { .label = IO_WRITE, .snd = (const void *)(buf + total),
+		    .snd_len = (uint32_t)k };
 
-		if (l_copyin(tmp, buf + total, k) < 0)
-			return total > 0 ? (int64_t)total : -L_EFAULT;
-		m.snd_len = (uint32_t)k;
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
 		r = io_call(f->h, &m);
 		if (r == -L_EAGAIN) {
