@@ -2,8 +2,10 @@
  * Talking to the server behind a descriptor (abi/skiff/proto/io.h), and
  * waiting for readiness. Servers never block: a request that cannot make
  * progress answers SK_E_AGAIN, and the libos arms IO_POLL with a copy of
- * the process's event notification and waits on it. A signal arriving
- * meanwhile (PROC_NOTE_SIGNAL) ends the wait with EINTR.
+ * the process's event notification and waits on it. A blocking read or
+ * write asks with IO_RW_ARM, so a server that kept that copy from an
+ * earlier IO_POLL arms it in the same request and the IO_POLL is saved.
+ * A signal arriving meanwhile (PROC_NOTE_SIGNAL) ends the wait with EINTR.
  */
 #include "libos/libos.h"
 
@@ -36,6 +38,22 @@ l_pending_signal(void)
 }
 
 /*
+ * Wait for the readiness note a server was armed to signal, or a signal.
+ * Returns 0 (worth retrying) or -L_EINTR.
+ */
+static int64_t
+io_wait_armed(void)
+{
+	int64_t r;
+
+	while (!(L.notes & (L_NOTE_IO | L_NOTE_SIGNAL)))
+		if ((r = l_take_notes(SK_FOREVER)) < 0)
+			return r;
+	L.notes &= ~L_NOTE_IO;
+	return l_pending_signal() ? -L_EINTR : 0;
+}
+
+/*
  * Wait until the object behind h is ready for one of events, or a signal
  * arrives. Returns 0 (ready, or worth retrying) or -L_EINTR.
  */
@@ -65,11 +83,24 @@ io_wait(sk_handle_t h, uint32_t events)
 		return l_err(r);
 	if (r & (int64_t)(events | IO_POLLERR | IO_POLLHUP | IO_POLLNVAL))
 		return 0;
-	while (!(L.notes & (L_NOTE_IO | L_NOTE_SIGNAL)))
-		if ((r = l_take_notes(SK_FOREVER)) < 0)
-			return r;
-	L.notes &= ~L_NOTE_IO;
-	return l_pending_signal() ? -L_EINTR : 0;
+	return io_wait_armed();
+}
+
+/*
+ * After a read or write of f answered SK_E_AGAIN (reply words in m): wait
+ * for events. A server that armed the process's registration in the same
+ * request (IO_ARMED, io.h) is only waited for; otherwise it is armed
+ * with IO_POLL first.
+ */
+static int64_t
+io_wait_after(struct l_fd *f, const struct sk_rpc *m, uint32_t events)
+{
+	if (m->r[1] == IO_ARMED && L.h[SK_EXEC_H_EVENTS] != 0) {
+		if (l_pending_signal())
+			return -L_EINTR;
+		return io_wait_armed();
+	}
+	return io_wait(f->h, events);
 }
 
 /* Write n bytes to the kernel log, for the boot console. */
@@ -120,6 +151,7 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 
 		m.w[0] = k;
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
+		m.w[2] = total == 0 && !f->nonblock ? IO_RW_ARM : 0;
 		r = io_call(f->h, &m);
 		if (r == -L_EAGAIN) {
 			if (total > 0)
@@ -130,7 +162,7 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 				return -L_EINTR;
 			/* Interrupted: look once more, as data that came with the
 			   signal is returned rather than lost to EINTR. */
-			if ((r = io_wait(f->h, IO_POLLIN)) == -L_EINTR)
+			if ((r = io_wait_after(f, &m, IO_POLLIN)) == -L_EINTR)
 				interrupted = 1;
 			else if (r < 0)
 				return r;
@@ -180,11 +212,12 @@ io_write(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 		    .snd_len = (uint32_t)k };
 
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
+		m.w[2] = f->nonblock ? 0 : IO_RW_ARM;
 		r = io_call(f->h, &m);
 		if (r == -L_EAGAIN) {
 			if (f->nonblock)
 				return total > 0 ? (int64_t)total : r;
-			if ((r = io_wait(f->h, IO_POLLOUT)) < 0)
+			if ((r = io_wait_after(f, &m, IO_POLLOUT)) < 0)
 				return total > 0 ? (int64_t)total : r;
 			continue;
 		}
