@@ -38,18 +38,24 @@ aspace_create(int *err)
 	return as;
 }
 
+/* The region holding va, or NULL; the last one found is tried first. */
 static struct region *
 region_find(struct aspace *as, uint64_t va)
 {
+	struct region *h = as->last_found;
 	struct list_head *pos;
 
+	if (h != NULL && va >= h->start && va < h->end)
+		return h;
 	for (pos = as->regions.next; pos != &as->regions; pos = pos->next) {
 		struct region *r = list_entry(pos, struct region, link);
 
 		if (va < r->start)
 			return NULL;
-		if (va < r->end)
+		if (va < r->end) {
+			as->last_found = r;
 			return r;
+		}
 	}
 	return NULL;
 }
@@ -213,6 +219,8 @@ release_fn(pte_t *pte, uint64_t va, void *arg)
 static void
 region_free(struct aspace *as, struct region *r)
 {
+	if (as->last_found == r)
+		as->last_found = NULL;
 	list_del(&r->link);
 	as->nregions--;
 	if (r->vmo != NULL)
@@ -615,10 +623,30 @@ as_copyout(struct aspace *as, uint64_t uaddr, const void *src, uint64_t len)
 	return SK_OK;
 }
 
+/*
+ * Copy len bytes from sva in src to dva in dst, all or nothing: every
+ * page of both ranges is checked (and faulted in) before a byte is
+ * copied. When each range lies within one page the check is the
+ * translation itself, so the copy walks each page table once; the
+ * destination is translated first, so a copy-on-write break it causes
+ * is seen by the source's translation when both are one address space.
+ */
 int
 as_copy_between(struct aspace *dst, uint64_t dva, struct aspace *src,
     uint64_t sva, uint64_t len)
 {
+	if (len > 0 && len <= PAGE_SIZE - dva % PAGE_SIZE &&
+	    len <= PAGE_SIZE - sva % PAGE_SIZE) {
+		uint64_t spa, dpa;
+
+		if (!user_range_ok(dva, len) || !user_range_ok(sva, len))
+			return SK_E_FAULT;
+		if ((dpa = user_page(dst, dva, SK_PROT_WRITE)) == 0 ||
+		    (spa = user_page(src, sva, SK_PROT_READ)) == 0)
+			return SK_E_FAULT;
+		memcpy(P2V(dpa), P2V(spa), len);
+		return SK_OK;
+	}
 	if (as_user_ok(src, sva, len, SK_PROT_READ) != SK_OK ||
 	    as_user_ok(dst, dva, len, SK_PROT_WRITE) != SK_OK)
 		return SK_E_FAULT;

@@ -36,6 +36,7 @@ struct aspace {
 	struct kobject obj;
 	uint64_t pml4_pa;
 	struct list_head regions;	/* sorted by start */
+	struct region *last_found;	/* region_find's last answer, or NULL */
 	uint32_t nregions;
 	volatile uint64_t cpus_active;	/* bit per CPU with this CR3 loaded */
 };

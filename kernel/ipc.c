@@ -96,8 +96,9 @@ ipc_cancel(struct thread *t)
 /*
  * Validate the long part of s's message against receiver r: payload size
  * and buffers, handles and room in r's table. Reads s's UTCB once (other
- * threads of s's process may change it) into *d. Returns SK_OK or an error
- * for the sender; nothing is changed.
+ * threads of s's process may change it) into *d, and with check_buf that
+ * all of the payload is readable. Returns SK_OK or an error for the
+ * sender; nothing is changed.
  */
 struct long_desc {
 	uint64_t buf;
@@ -106,7 +107,7 @@ struct long_desc {
 };
 
 static int
-long_check_sender(struct thread *s, struct long_desc *d)
+long_check_sender(struct thread *s, struct long_desc *d, bool check_buf)
 {
 	struct sk_utcb *u = s->utcb;
 
@@ -117,7 +118,8 @@ long_check_sender(struct thread *s, struct long_desc *d)
 		return SK_E_TOOBIG;
 	if (d->nh > SK_MSG_HANDLES)
 		return SK_E_TOOBIG;
-	if (d->len > 0 && as_user_ok(s->proc->as, d->buf, d->len, SK_PROT_READ) != SK_OK)
+	if (check_buf && d->len > 0 &&
+	    as_user_ok(s->proc->as, d->buf, d->len, SK_PROT_READ) != SK_OK)
 		return SK_E_FAULT;	/* all of the payload must be readable */
 	for (uint32_t i = 0; i < d->nh; i++) {
 		struct handle_slot *slot;
@@ -144,7 +146,8 @@ long_deliver(struct thread *s, struct thread *r)
 	uint32_t rmax = ru->rcv_max;
 	int e;
 
-	if ((e = long_check_sender(s, &d)) != SK_OK)
+	/* The copy checks the payload itself, before it copies a byte. */
+	if ((e = long_check_sender(s, &d, false)) != SK_OK)
 		return e;
 	if (d.len > rmax)
 		return SK_E_TOOBIG;
@@ -262,7 +265,7 @@ sys_call(struct trapframe *tf)
 		return SK_ERRVAL(e, 1);
 	ep = (struct endpoint *)slot->obj;
 	t->long_msg = (tf->rsi & SK_TAG_LONG) != 0;
-	if (t->long_msg && (e = long_check_sender(t, &d)) != SK_OK)
+	if (t->long_msg && (e = long_check_sender(t, &d, true)) != SK_OK)
 		return SK_ERRVAL(e, 2);
 	if (ep->nreceivers == 0)
 		return SK_ERRVAL(SK_E_PEERDIED, 1);

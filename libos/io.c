@@ -2,12 +2,12 @@
  * Talking to the server behind a descriptor (abi/skiff/proto/io.h), and
  * waiting for readiness. Servers never block: a request that cannot make
  * progress answers SK_E_AGAIN, and the libos arms IO_POLL with a copy of
- * the process's event notification and waits on it. A signal arriving
- * meanwhile (PROC_NOTE_SIGNAL) ends the wait with EINTR.
+ * the process's event notification and waits on it. A blocking read or
+ * write asks with IO_RW_ARM, so a server that kept that copy from an
+ * earlier IO_POLL arms it in the same request and the IO_POLL is saved.
+ * A signal arriving meanwhile (PROC_NOTE_SIGNAL) ends the wait with EINTR.
  */
 #include "libos/libos.h"
-
-#define BOUNCE	IO_CHUNK
 
 int64_t
 io_call(sk_handle_t h, struct sk_rpc *m)
@@ -35,6 +35,22 @@ int64_t
 l_pending_signal(void)
 {
 	return (L.notes & L_NOTE_SIGNAL) != 0;
+}
+
+/*
+ * Wait for the readiness note a server was armed to signal, or a signal.
+ * Returns 0 (worth retrying) or -L_EINTR.
+ */
+static int64_t
+io_wait_armed(void)
+{
+	int64_t r;
+
+	while (!(L.notes & (L_NOTE_IO | L_NOTE_SIGNAL)))
+		if ((r = l_take_notes(SK_FOREVER)) < 0)
+			return r;
+	L.notes &= ~L_NOTE_IO;
+	return l_pending_signal() ? -L_EINTR : 0;
 }
 
 /*
@@ -67,11 +83,24 @@ io_wait(sk_handle_t h, uint32_t events)
 		return l_err(r);
 	if (r & (int64_t)(events | IO_POLLERR | IO_POLLHUP | IO_POLLNVAL))
 		return 0;
-	while (!(L.notes & (L_NOTE_IO | L_NOTE_SIGNAL)))
-		if ((r = l_take_notes(SK_FOREVER)) < 0)
-			return r;
-	L.notes &= ~L_NOTE_IO;
-	return l_pending_signal() ? -L_EINTR : 0;
+	return io_wait_armed();
+}
+
+/*
+ * After a read or write of f answered SK_E_AGAIN (reply words in m): wait
+ * for events. A server that armed the process's registration in the same
+ * request (IO_ARMED, io.h) is only waited for; otherwise it is armed
+ * with IO_POLL first.
+ */
+static int64_t
+io_wait_after(struct l_fd *f, const struct sk_rpc *m, uint32_t events)
+{
+	if (m->r[1] == IO_ARMED && L.h[SK_EXEC_H_EVENTS] != 0) {
+		if (l_pending_signal())
+			return -L_EINTR;
+		return io_wait_armed();
+	}
+	return io_wait(f->h, events);
 }
 
 #define L_SIGTTIN	21
@@ -85,8 +114,8 @@ who(const struct l_fd *f, struct sk_rpc *m)
 
 	if ((f->type & IO_S_IFMT) == IO_S_IFCHR && L.h[SK_EXEC_H_PROC] != 0 &&
 	    l_pgrp_sid(&pgid, &sid) == 0 && pgid > 0 && sid > 0) {
-		m->w[2] = (uint64_t)pgid;
-		m->w[3] = (uint64_t)sid;
+		m->w[3] = (uint64_t)pgid;
+		m->w[4] = (uint64_t)sid;
 	}
 }
 
@@ -133,17 +162,22 @@ klog_write(uint64_t buf, uint64_t n)
 }
 
 /*
- * read(2) on f into user memory, one request of at most BOUNCE bytes at a
- * time, until n bytes, a short answer (the end of a file, of what a pipe
+ * read(2) on f into user memory, one request of at most IO_CHUNK bytes at
+ * a time, until n bytes, a short answer (the end of a file, of what a pipe
  * holds, of a terminal line) or an object with nothing more ready just
  * now. So a large read of a file or of /dev/zero is whole, as on Linux,
  * and a read of a pipe or terminal never waits once it has data. off is
  * a file offset or IO_OFF_CUR.
+ *
+ * The libos shares the program's address space, so the reply's payload is
+ * received straight into the program's buffer: the kernel checks every
+ * page of it before it copies a byte, and a reply that cannot be
+ * delivered fails the call with SK_E_FAULT (EFAULT) while the server keeps
+ * its data (a pipe consumes only what was delivered).
  */
 int64_t
 io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 {
-	char tmp[BOUNCE];
 	uint64_t total = 0;
 	int64_t r;
 	int interrupted = 0;
@@ -151,11 +185,13 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 	if (f->klog)
 		return -L_EBADF;
 	while (total < n) {
-		struct sk_rpc m = { .label = IO_READ, .rcv = tmp, .rcv_max = BOUNCE };
-		uint64_t k = n - total > BOUNCE ? BOUNCE : n - total;
+		uint64_t k = n - total > IO_CHUNK ? IO_CHUNK : n - total;
+		struct sk_rpc m = { .label = IO_READ, .rcv = (void *)(buf + total),
+		    .rcv_max = (uint32_t)k };
 
 		m.w[0] = k;
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
+		m.w[2] = total == 0 && !f->nonblock ? IO_RW_ARM : 0;
 		who(f, &m);
 		r = sk_rpc(f->h, &m, SK_FOREVER);
 		if (r < 0 && SK_ERR(r) == SK_E_BACKGROUND) {
@@ -174,7 +210,7 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 				return -L_EINTR;
 			/* Interrupted: look once more, as data that came with the
 			   signal is returned rather than lost to EINTR. */
-			if ((r = io_wait(f->h, IO_POLLIN)) == -L_EINTR)
+			if ((r = io_wait_after(f, &m, IO_POLLIN)) == -L_EINTR)
 				interrupted = 1;
 			else if (r < 0)
 				return r;
@@ -184,8 +220,6 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 			return total > 0 ? (int64_t)total : r;
 		if ((uint64_t)r > k || (uint64_t)r > m.rcv_len)
 			return total > 0 ? (int64_t)total : -L_EIO;
-		if (l_copyout(buf + total, tmp, (uint64_t)r) < 0)
-			return total > 0 ? (int64_t)total : -L_EFAULT;
 		total += (uint64_t)r;
 		if ((uint64_t)r < k)
 			break;
@@ -206,11 +240,15 @@ broken_pipe(void)
 	return -L_EPIPE;
 }
 
-/* write(2) of n bytes of user memory to f; blocks until all are written. */
+/*
+ * write(2) of n bytes of user memory to f; blocks until all are written.
+ * The request's payload is the program's buffer itself: the kernel checks
+ * all of it before the call is made and fails it with SK_E_FAULT (EFAULT)
+ * otherwise, so a bad buffer never reaches the server.
+ */
 int64_t
 io_write(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 {
-	char tmp[BOUNCE];
 	uint64_t total = 0;
 	int64_t r;
 	int anyway = 0;
@@ -218,13 +256,12 @@ io_write(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 	if (f->klog)
 		return klog_write(buf, n);
 	while (total < n) {
-		struct sk_rpc m = { .label = IO_WRITE, .snd = tmp };
-		uint64_t k = n - total > BOUNCE ? BOUNCE : n - total;
+		uint64_t k = n - total > IO_CHUNK ? IO_CHUNK : n - total;
+		struct sk_rpc m = { .label = IO_WRITE, .snd = (const void *)(buf + total),
+		    .snd_len = (uint32_t)k };
 
-		if (l_copyin(tmp, buf + total, k) < 0)
-			return total > 0 ? (int64_t)total : -L_EFAULT;
-		m.snd_len = (uint32_t)k;
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
+		m.w[2] = f->nonblock ? 0 : IO_RW_ARM;
 		if (!anyway)
 			who(f, &m);
 		r = sk_rpc(f->h, &m, SK_FOREVER);
@@ -241,7 +278,7 @@ io_write(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 		if (r == -L_EAGAIN) {
 			if (f->nonblock)
 				return total > 0 ? (int64_t)total : r;
-			if ((r = io_wait(f->h, IO_POLLOUT)) < 0)
+			if ((r = io_wait_after(f, &m, IO_POLLOUT)) < 0)
 				return total > 0 ? (int64_t)total : r;
 			continue;
 		}

@@ -38,13 +38,21 @@ by_name(const char *name)
 	return NULL;
 }
 
-/* Stop s: no restart until started again. Lock held. */
+/*
+ * Stop s: no restart until started again. Waits (up to two seconds) until
+ * the process has released everything, so a new instance can take the
+ * same interrupt and ports. Lock held.
+ */
 static void
 stop(struct service *s)
 {
+	struct sk_proc_info info;
+
 	s->state = SVC_ST_STOPPED;
 	if (s->proc != 0) {
 		sk_proc_kill(s->proc, -1);
+		if (sk_proc_wait(s->proc, 2000000000ull, &info) < 0)
+			sk_printf("init: %s is slow to end; starting anyway\n", service_name(s));
 		sk_handle_close(s->proc);
 		s->proc = 0;
 	}

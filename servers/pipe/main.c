@@ -158,6 +158,7 @@ serve(void)
 		}
 		memset(&m, 0, sizeof(m));
 		m.w[0] = (uint64_t)rp.w0;
+		m.w[1] = rp.w1;
 		pending = true;
 	}
 }

@@ -140,7 +140,25 @@ op_fifo_open(struct req *rq, struct rep *rp)
 	rp->h[0] = (sk_handle_t)h;
 }
 
-/* IO_READ: w0 = max bytes, w1 = IO_OFF_CUR (pipes have no offsets). */
+/*
+ * An IO_READ or IO_WRITE on e found no room to make progress: with
+ * IO_RW_ARM, arm the sender's registration for events (when it has one)
+ * and say so in w1.
+ */
+static void
+arm_on_again(struct req *rq, struct rep *rp, struct end *e, uint32_t events)
+{
+	events |= IO_POLLERR | IO_POLLHUP;
+	if (!(rq->w[2] & IO_RW_ARM) || (end_poll(e) & events) != 0)
+		return;
+	if (waiter_rearm(e, rq->sender->pid, events))
+		rp->w1 = IO_ARMED;
+}
+
+/*
+ * IO_READ: w0 = max bytes, w1 = IO_OFF_CUR (pipes have no offsets),
+ * w2 = 0 or IO_RW_ARM.
+ */
 static void
 op_read(struct req *rq, struct rep *rp, struct end *e)
 {
@@ -161,8 +179,14 @@ op_read(struct req *rq, struct rep *rp, struct end *e)
 		rp->w0 = ERR(SK_E_SPIPE, 2);
 		return;
 	}
+	if (rq->w[2] & ~IO_RW_ARM) {
+		rp->w0 = ERR(SK_E_INVAL, 3);
+		return;
+	}
 	r = ps_peek(&p->st, msg_buf, (uint32_t)rq->w[0]);
 	rp->w0 = r;
+	if (r == ERR(SK_E_AGAIN, 0))
+		arm_on_again(rq, rp, e, IO_POLLIN);
 	if (r > 0) {
 		rp->data = msg_buf;
 		rp->len = (uint32_t)r;
@@ -171,7 +195,7 @@ op_read(struct req *rq, struct rep *rp, struct end *e)
 	}
 }
 
-/* IO_WRITE: payload = data, w1 = IO_OFF_CUR. */
+/* IO_WRITE: payload = data, w1 = IO_OFF_CUR, w2 = 0 or IO_RW_ARM. */
 static void
 op_write(struct req *rq, struct rep *rp, struct end *e)
 {
@@ -190,6 +214,10 @@ op_write(struct req *rq, struct rep *rp, struct end *e)
 		rp->w0 = ERR(SK_E_SPIPE, 2);
 		return;
 	}
+	if (rq->w[2] & ~IO_RW_ARM) {
+		rp->w0 = ERR(SK_E_INVAL, 3);
+		return;
+	}
 	if (rq->len > IO_CHUNK) {
 		rp->w0 = ERR(SK_E_TOOBIG, 0);
 		return;
@@ -200,6 +228,8 @@ op_write(struct req *rq, struct rep *rp, struct end *e)
 		waiters_wake(p);
 	}
 	rp->w0 = r;
+	if (r == ERR(SK_E_AGAIN, 0))
+		arm_on_again(rq, rp, e, IO_POLLOUT);
 }
 
 static void

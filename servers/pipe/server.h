@@ -21,8 +21,8 @@
 
 #define MAX_PIPES	256	/* pipes and FIFOs at once; SK_E_LIMIT beyond */
 #define MAX_ENDS	1024	/* open ends at once */
-#define MAX_WAITERS	256	/* armed IO_POLL notifications, all pipes */
-#define MAX_PIPE_WAITERS 64	/* of them on one pipe */
+#define MAX_WAITERS	256	/* IO_POLL notifications held, all pipes */
+#define MAX_PIPE_WAITERS 64	/* of them armed on one pipe */
 _Static_assert(MAX_ENDS <= 0x10000 && MAX_PIPES <= 0x10000, "16-bit indices");
 
 /*
@@ -52,7 +52,7 @@ struct pipe {
 	bool used;
 	bool fifo;		/* a named pipe, found by (key_dev, key_ino) */
 	uint32_t nends;		/* open ends naming it */
-	uint32_t nwaiters;	/* armed notifications on its ends */
+	uint32_t nwaiters;	/* armed registrations on its ends */
 	uint64_t key_dev, key_ino;
 	uint64_t ino;		/* unique per pipe, for IO_STAT */
 	uint32_t uid, gid;	/* of its creator */
@@ -67,6 +67,7 @@ struct end {
 	uint16_t pipe;		/* index in pipes[] */
 	uint32_t gen;
 	uint32_t flags;		/* IO_NONBLOCK | IO_APPEND, as last set */
+	uint32_t nreg;		/* registrations (poll.c) on it, armed or not */
 	uint64_t wsnap;
 };
 
@@ -97,8 +98,9 @@ end_pipe(const struct end *e)
 void waiters_init(void);
 int64_t waiter_arm(struct end *e, uint64_t pid, sk_handle_t notif, uint64_t bits,
     uint32_t events);
+bool waiter_rearm(struct end *e, uint64_t pid, uint32_t events);
 void waiters_wake(struct pipe *p);
-void waiters_drop_end(const struct end *e);
+void waiters_drop_end(struct end *e);
 
 /*
  * A request as received and the reply to make. Handlers fill rep: w0 the
@@ -120,6 +122,7 @@ struct req {
 
 struct rep {
 	int64_t w0;
+	uint64_t w1;		/* IO_ARMED after an SK_E_AGAIN that armed */
 	const void *data;
 	uint32_t len;
 	uint32_t nh;

@@ -124,6 +124,7 @@ end_alloc(struct pipe *p, unsigned access, uint32_t flags, struct end **out)
 	e->access = (uint8_t)access;
 	e->pipe = (uint16_t)(p - pipes);
 	e->flags = flags;
+	e->nreg = 0;
 	/* A lone reader sees no hang-up before a first writer (ps_poll). */
 	e->hup_wait = access == PS_READ && p->st.writers == 0;
 	e->wsnap = p->st.wopens;

@@ -89,7 +89,7 @@ can_write(const struct topen *o)
 static int
 from_background(const struct req *r)
 {
-	int32_t pgid = (int32_t)r->m->w[2], sid = (int32_t)r->m->w[3];
+	int32_t pgid = (int32_t)r->m->w[3], sid = (int32_t)r->m->w[4];
 
 	return tty.has_session && pgid > 0 && sid > 0 && sid == tty.sid &&
 	    tty.pgrp > 0 && pgid != tty.pgrp;

@@ -81,6 +81,91 @@ KTEST(pipe_poll_signals_on_close)
 	return 0;
 }
 
+/* An IO_READ or IO_WRITE with w2 = arm; the reply's w1 in *w1. */
+static int64_t
+rw_arm(sk_handle_t h, uint32_t label, void *buf, uint32_t n, uint64_t arm,
+    uint64_t *w1)
+{
+	struct sk_rpc m;
+	int64_t r;
+
+	memset(&m, 0, sizeof(m));
+	m.label = label;
+	m.w[1] = IO_OFF_CUR;
+	m.w[2] = arm;
+	if (label == IO_READ) {
+		m.w[0] = n;
+		m.rcv = buf;
+		m.rcv_max = n;
+	} else {
+		m.snd = buf;
+		m.snd_len = n;
+	}
+	r = sk_rpc(h, &m, PTIMEOUT);
+	*w1 = m.r[1];
+	return r;
+}
+
+/*
+ * IO_RW_ARM: a read or write that would block arms the registration an
+ * earlier IO_POLL of this process left on the end, and says so; without
+ * one nothing is armed. Each arming signals once.
+ */
+KTEST(pipe_rw_arm)
+{
+	sk_handle_t svc = PIPE_SVC(), r, w;
+	static uint8_t fill[IO_CHUNK];
+	uint64_t w1;
+	int64_t n;
+	char buf[8];
+
+	CHECK_OK(n = sk_notif_create());
+	p_create(svc, &r, &w);
+	/* No registration yet: SK_E_AGAIN, nothing armed. */
+	CHECK_ERR(rw_arm(r, IO_READ, buf, sizeof(buf), IO_RW_ARM, &w1), SK_E_AGAIN, -1);
+	CHECK(w1 != IO_ARMED);
+	CHECK_ERR(rw_arm(r, IO_READ, buf, sizeof(buf), 2, &w1), SK_E_INVAL, 3);
+	CHECK(p_poll(r, IO_POLLIN, (sk_handle_t)n, 0x4) == 0);
+	CHECK(p_write(w, "ab", 2) == 2);
+	CHECK(sk_notif_wait((sk_handle_t)n, 5 * PSEC) == 0x4);
+	CHECK(rw_arm(r, IO_READ, buf, sizeof(buf), IO_RW_ARM, &w1) == 2);
+	CHECK(memcmp(buf, "ab", 2) == 0);
+	/* The registration was kept: the next empty read arms it. */
+	for (int round = 0; round < 3; round++) {
+		CHECK_ERR(rw_arm(r, IO_READ, buf, sizeof(buf), IO_RW_ARM, &w1),
+		    SK_E_AGAIN, -1);
+		CHECK(w1 == IO_ARMED);
+		CHECK_ERR(sk_notif_wait((sk_handle_t)n, 10 * MS), SK_E_TIMEOUT, -1);
+		CHECK(p_write(w, "c", 1) == 1);
+		CHECK(sk_notif_wait((sk_handle_t)n, 5 * PSEC) == 0x4);
+		CHECK(p_read(r, buf, sizeof(buf)) == 1);
+	}
+	/* A read without the flag arms nothing. */
+	CHECK_ERR(rw_arm(r, IO_READ, buf, sizeof(buf), 0, &w1), SK_E_AGAIN, -1);
+	CHECK(w1 != IO_ARMED);
+	CHECK(p_write(w, "d", 1) == 1);
+	CHECK_ERR(sk_notif_wait((sk_handle_t)n, 10 * MS), SK_E_TIMEOUT, -1);
+	CHECK(p_read(r, buf, sizeof(buf)) == 1);
+	/* Writers: a full pipe arms the write end's registration. */
+	CHECK(p_write(w, fill, IO_CHUNK) == IO_CHUNK);
+	CHECK(p_write(w, fill, PIPE_SIZE - IO_CHUNK) == PIPE_SIZE - IO_CHUNK);
+	CHECK_ERR(rw_arm(w, IO_WRITE, fill, 1, IO_RW_ARM, &w1), SK_E_AGAIN, -1);
+	CHECK(w1 != IO_ARMED);
+	CHECK(p_poll(w, IO_POLLOUT, (sk_handle_t)n, 0x10) == 0);
+	CHECK(p_read(r, fill, IO_CHUNK) == IO_CHUNK);
+	CHECK(sk_notif_wait((sk_handle_t)n, 5 * PSEC) == 0x10);
+	CHECK(p_write(w, fill, IO_CHUNK) == IO_CHUNK);
+	CHECK_ERR(rw_arm(w, IO_WRITE, fill, PIPE_BUF, IO_RW_ARM, &w1), SK_E_AGAIN, -1);
+	CHECK(w1 == IO_ARMED);
+	/* Closing the reader wakes the armed writer, which then sees EPIPE. */
+	CHECK_OK(sk_handle_close(r));
+	CHECK(sk_notif_wait((sk_handle_t)n, 5 * PSEC) == 0x10);
+	CHECK_ERR(rw_arm(w, IO_WRITE, fill, 1, IO_RW_ARM, &w1), SK_E_PIPE, -1);
+	sk_handle_close(w);
+	sk_handle_close((sk_handle_t)n);
+	return 0;
+}
+
 /* Close notices free pipes: far more pipes than the limit come and go. */
 KTEST(pipe_close_frees_pipes)
 {

@@ -22,6 +22,14 @@
  * progress answers SK_E_AGAIN. The client then arms readiness with
  * IO_POLL, giving a notification, and waits on it (with its signal
  * notification, which makes every wait interruptible).
+ *
+ * A server may keep the notification an IO_POLL gave after it has
+ * signalled it, as the sending process's registration on that object.
+ * A read or write with IO_RW_ARM in w2 that cannot make progress then
+ * arms the registration in the same request: the answer is SK_E_AGAIN
+ * with w1 = IO_ARMED, and the client waits without an IO_POLL. Any other
+ * w1 with SK_E_AGAIN (no registration, or a server that does not keep
+ * them) means nothing was armed and the client arms with IO_POLL.
  */
 #ifndef SKIFF_PROTO_IO_H
 #define SKIFF_PROTO_IO_H
@@ -30,10 +38,12 @@
 
 #define IO_CHUNK	(60u * 1024)	/* largest read or write per request */
 #define IO_OFF_CUR	(~0ull)		/* use (and advance) the file position */
+#define IO_RW_ARM	1ull		/* IO_READ/IO_WRITE w2: arm on SK_E_AGAIN */
+#define IO_ARMED	0x44454d5241ull	/* w1 of an SK_E_AGAIN that armed */
 
 /*
- * IO_WHO: a read or write of a terminal may say who asks, w2 = the
- * caller's process group and w3 its session (both 0: not said, and
+ * IO_WHO: a read or write of a terminal may say who asks, w3 = the
+ * caller's process group and w4 its session (both 0: not said, and
  * every other server ignores them). A terminal that is the controlling
  * terminal of that session and has another foreground group answers
  * SK_E_BACKGROUND to a read, and to a write when TOSTOP is set, so the
@@ -43,12 +53,12 @@
  */
 
 enum io_op {
-	IO_READ = 0x100,	/* w0 = max bytes (<= IO_CHUNK), w1 = offset or IO_OFF_CUR
-				   -> w0 = bytes, payload = the data; 0 at end of file.
-				   w2, w3: see IO_WHO below */
+	IO_READ = 0x100,	/* w0 = max bytes (<= IO_CHUNK), w1 = offset or IO_OFF_CUR,
+				   w2 = 0 or IO_RW_ARM, w3 and w4 see IO_WHO below
+				   -> w0 = bytes, payload = the data; 0 at end of file */
 	IO_WRITE,		/* payload = data, w1 = offset or IO_OFF_CUR (ignored
-				   with IO_APPEND) -> w0 = bytes written (may be short).
-				   w2, w3: see IO_WHO below */
+				   with IO_APPEND), w2 = 0 or IO_RW_ARM, w3 and w4 see
+				   IO_WHO below -> w0 = bytes written (may be short) */
 	IO_SEEK,		/* w0 = offset (int64), w1 = IO_SEEK_* -> w0 = new position */
 	IO_STAT,		/* -> payload = struct io_stat */
 	IO_READDIR,		/* w0 = max bytes -> payload = struct io_dirent records
@@ -68,7 +78,8 @@ enum io_op {
 				   now. If none is ready and a notification came, the
 				   server keeps it and signals the bits once, when one
 				   becomes ready (replacing any earlier one the same
-				   process armed on this object). */
+				   process armed on this object); it may keep it
+				   afterwards for IO_RW_ARM (see above). */
 	IO_MAP,			/* -> handle: a read-only memory object with the file's
 				   contents (for exec and private mappings), w0 = size */
 	IO_STATFS,		/* -> payload = struct io_statfs */
