@@ -26,6 +26,7 @@
 #include "abi/skiff/cred.h"
 #include "abi/skiff/proto/io.h"
 #include "abi/skiff/proto/fs.h"
+#include "lib/fs/fswalk.h"
 
 /*
  * The calls vfs makes to file systems (fs.h) and to the pipe server.
@@ -60,6 +61,13 @@ struct vfs_fsops {
 	int (*statfs)(void *ctx, uint32_t fs, struct io_statfs *sfs);
 	/* PIPE_FIFO_OPEN: one end of the named pipe with key (dev, ino). */
 	int (*fifo_open)(void *ctx, uint64_t dev, uint64_t ino, uint32_t flags, uint64_t *h);
+	/*
+	 * FS_WALK (in->path, in->cover and in->cred as fs.h sends them).
+	 * SK_E_NOSYS, or a NULL walk, when the file system has none: the
+	 * walker then asks one component at a time.
+	 */
+	int (*walk)(void *ctx, uint32_t fs, const struct fswalk_in *in,
+	    struct fs_walk_rep *rep);
 };
 
 /*
