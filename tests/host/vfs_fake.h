@@ -402,9 +402,9 @@ fk_walk(void *ctx, uint32_t fs, const struct fswalk_in *in, struct fs_walk_rep *
 	struct fswalk_ops o = { (void *)(uintptr_t)fs, fkw_lookup, fkw_getattr, fkw_parent };
 	int calls, e;
 
-	FK_FS(fs);
 	if (fk_nowalk)
-		return SK_E_NOSYS;
+		return SK_E_NOSYS;	/* no call: fsclient.c remembers the answer */
+	FK_FS(fs);
 	calls = fk_calls;
 	e = fswalk(&o, in, rep);
 	fk_calls = calls;
