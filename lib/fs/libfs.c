@@ -221,10 +221,18 @@ fs_request(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint32_t label
 		NEEDW(create);
 		if ((a = name_at(0, len, NULL)) == NULL)
 			return -SK_E_INVAL;
+		if (m->w[5] != 0 && (m->w[5] & ~0xffffffffull) != FS_CREATE_OPEN)
+			return -SK_E_INVAL;
 		if ((r = ops->create(fs, m->w[0], a, (uint32_t)m->w[1], (uint32_t)m->w[2],
 		    (uint32_t)m->w[3], m->w[4])) < 0)
 			return r;
-		return stat_reply(fs, ops, (uint64_t)r, rp);
+		if (m->w[5] & FS_CREATE_OPEN) {
+			int64_t e = fs_open(fs, ops, ep, (uint64_t)r, (uint32_t)m->w[5], rp);
+
+			if (e < 0)
+				return e;
+		}
+		return r;
 	case FS_SYMLINK:
 		NEEDW(symlink);
 		if ((a = name_at(0, len, &next)) == NULL || next >= len)

@@ -177,6 +177,26 @@ fsc_create(void *ctx, uint32_t fs, uint64_t dir, const char *name, uint32_t mode
 	return call(ep_of(ctx, fs), &m, 0, ino);
 }
 
+static int
+fsc_create_open(void *ctx, uint32_t fs, uint64_t dir, const char *name, uint32_t mode,
+    uint32_t uid, uint32_t gid, uint32_t flags, uint64_t *h)
+{
+	struct sk_rpc m;
+	int e;
+
+	rpc_init(&m, FS_CREATE);
+	m.w[0] = dir;
+	m.w[1] = mode;
+	m.w[2] = uid;
+	m.w[3] = gid;
+	m.w[5] = FS_CREATE_OPEN | flags;
+	rpc_name(&m, name);
+	if ((e = call(ep_of(ctx, fs), &m, 1, NULL)) != SK_OK)
+		return e;
+	*h = m.rcv_h[0];
+	return SK_OK;
+}
+
 /* two = a NUL b NUL; returns its length. */
 static uint32_t
 two_strings(const char *a, const char *b)
@@ -355,6 +375,7 @@ fsclient_init(struct vfs_fsops *ops, struct fsclient *c)
 	ops->readlink = fsc_readlink;
 	ops->setattr = fsc_setattr;
 	ops->create = fsc_create;
+	ops->create_open = fsc_create_open;
 	ops->symlink = fsc_symlink;
 	ops->link = fsc_link;
 	ops->unlink = fsc_unlink;

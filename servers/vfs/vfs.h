@@ -50,6 +50,12 @@ struct vfs_fsops {
 	int (*setattr)(void *ctx, uint32_t fs, uint64_t ino, const struct io_setattr *sa);
 	int (*create)(void *ctx, uint32_t fs, uint64_t dir, const char *name, uint32_t mode,
 	    uint32_t uid, uint32_t gid, uint64_t rdev, uint64_t *ino);
+	/*
+	 * create, then open the new inode as open does with flags (one
+	 * FS_CREATE with FS_CREATE_OPEN); *h is the open object's handle.
+	 */
+	int (*create_open)(void *ctx, uint32_t fs, uint64_t dir, const char *name,
+	    uint32_t mode, uint32_t uid, uint32_t gid, uint32_t flags, uint64_t *h);
 	int (*symlink)(void *ctx, uint32_t fs, uint64_t dir, const char *name,
 	    const char *target, uint32_t uid, uint32_t gid);
 	int (*link)(void *ctx, uint32_t fs, uint64_t dir, uint64_t ino, const char *name);

@@ -255,6 +255,22 @@ fk_create(void *ctx, uint32_t fs, uint64_t dir, const char *name, uint32_t mode,
 	return SK_OK;
 }
 
+static int fk_open(void *ctx, uint32_t fs, uint64_t ino, uint32_t flags, uint64_t *h);
+
+/* As libfs answers FS_CREATE with FS_CREATE_OPEN: one call. */
+static int
+fk_create_open(void *ctx, uint32_t fs, uint64_t dir, const char *name, uint32_t mode,
+    uint32_t uid, uint32_t gid, uint32_t flags, uint64_t *h)
+{
+	uint64_t ino;
+	int calls = fk_calls, e;
+
+	if ((e = fk_create(ctx, fs, dir, name, mode, uid, gid, 0, &ino)) == SK_OK)
+		e = fk_open(ctx, fs, ino, flags, h);
+	fk_calls = calls + 1;
+	return e;
+}
+
 static int
 fk_symlink(void *ctx, uint32_t fs, uint64_t dir, const char *name, const char *target,
     uint32_t uid, uint32_t gid)
@@ -414,7 +430,7 @@ fk_walk(void *ctx, uint32_t fs, const struct fswalk_in *in, struct fs_walk_rep *
 
 static const struct vfs_fsops fk_ops = {
 	NULL, fk_known, fk_root, fk_lookup, fk_getattr, fk_parent, fk_readlink,
-	fk_setattr, fk_create, fk_symlink, fk_link, fk_unlink, fk_rename, fk_open,
+	fk_setattr, fk_create, fk_create_open, fk_symlink, fk_link, fk_unlink, fk_rename, fk_open,
 	fk_statfs, fk_fifo_open, fk_walk,
 };
 

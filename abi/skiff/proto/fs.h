@@ -34,9 +34,13 @@ enum fs_op {
 	FS_GETATTR,		/* w0 = inode -> payload = struct io_stat */
 	FS_SETATTR,		/* w0 = inode, payload = struct io_setattr */
 	FS_CREATE,		/* w0 = dir, w1 = mode (type and permissions), w2 = uid,
-				   w3 = gid, w4 = rdev, payload = name -> w0 = inode,
-				   payload = struct io_stat; SK_E_EXISTS if taken.
-				   Creates regular files, directories, FIFOs, devices. */
+				   w3 = gid, w4 = rdev, w5 = 0 or FS_CREATE_OPEN | IO_O_*
+				   flags, payload = name -> w0 = inode; SK_E_EXISTS if
+				   taken. Creates regular files, directories, FIFOs,
+				   devices. With FS_CREATE_OPEN it also opens the new
+				   file as FS_OPEN does with those flags and answers
+				   the handle; if that fails, the file stays, the
+				   request fails with the open's error. */
 	FS_SYMLINK,		/* w0 = dir, w2 = uid, w3 = gid,
 				   payload = name NUL target NUL -> w0 = inode */
 	FS_LINK,		/* w0 = dir, w1 = inode (not a directory), payload = name */
@@ -57,6 +61,7 @@ enum fs_op {
 };
 
 #define FS_UNLINK_DIR	1
+#define FS_CREATE_OPEN	(1ull << 32)	/* FS_CREATE's w5: open what it made */
 
 /*
  * FS_WALK: resolve as much of a path as the file system can on its own,
