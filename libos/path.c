@@ -9,17 +9,24 @@
 int64_t
 l_copyin_str(char *dst, uint64_t src, uint64_t max)
 {
-	uint64_t i = 0;
+	uint64_t i = 0, piece = 64;
 
 	if (src == 0)
 		return -L_EFAULT;
-	/* Read in pieces that stop at page ends, so a string that ends just
-	   before an unmapped page is still read. */
+	/*
+	 * Read in pieces that stop at page ends, so a string that ends just
+	 * before an unmapped page is still read. The kernel copies byte by
+	 * byte, so the pieces start small (most paths are short) and double.
+	 */
 	while (i < max) {
 		uint64_t k = 4096 - ((src + i) & 4095);
 
+		if (k > piece)
+			k = piece;
 		if (k > max - i)
 			k = max - i;
+		if (piece < 4096)
+			piece *= 2;
 		if (l_copyin(dst + i, src + i, k) < 0)
 			return -L_EFAULT;
 		for (uint64_t j = 0; j < k; j++)

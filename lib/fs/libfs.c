@@ -5,6 +5,7 @@
  */
 #include "lib/fs/libfs.h"
 #include "lib/fs/perm.h"
+#include "lib/fs/fswalk.h"
 
 #define MAX_OPEN	1024
 #define BADGE_IDX(b)	((uint32_t)((b) & 0xfffff))
@@ -145,6 +146,51 @@ fs_open(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint64_t ino, uin
 	return -SK_E_LIMIT;
 }
 
+/*
+ * FS_WALK: decode the request in the first len bytes of rbuf (fs.h) and
+ * walk with ops.
+ */
+static int64_t
+fs_walk(void *fs, const struct libfs_ops *ops, const struct sk_msg *m, uint32_t len,
+    struct reply *rp)
+{
+	struct fswalk_ops wo = { fs, ops->lookup, ops->getattr, ops->parent };
+	struct fswalk_in in;
+	struct sk_cred cred;
+	uint32_t off, ng, clen;
+	int e;
+
+	if ((m->w[2] & ~(uint64_t)FS_WALK_REAL) != 0 || m->w[3] > FS_WALK_NCOVER)
+		return -SK_E_INVAL;
+	in.dir = m->w[0];
+	in.root = m->w[1];
+	in.flags = (uint32_t)m->w[2];
+	in.ncover = (uint32_t)m->w[3];
+	in.cover = (const uint64_t *)rbuf;	/* rbuf is aligned */
+	off = in.ncover * (uint32_t)sizeof(uint64_t);
+	if (len < off + FS_WALK_CRED_LEN(0))
+		return -SK_E_INVAL;
+	memset(&cred, 0, sizeof(cred));
+	memcpy(&cred, rbuf + off, FS_WALK_CRED_LEN(0));
+	if ((ng = cred.ngroups) > SK_NGROUPS)
+		return -SK_E_INVAL;
+	clen = FS_WALK_CRED_LEN(ng);
+	if (len < off + clen + 1)
+		return -SK_E_INVAL;
+	memcpy(&cred, rbuf + off, clen);
+	off += clen;
+	/* The path ends at its NUL, which must be the payload's last byte. */
+	if (rbuf[len - 1] != '\0' || strlen(rbuf + off) != len - off - 1 ||
+	    len - off > FS_PATH_MAX)
+		return -SK_E_INVAL;
+	in.cred = &cred;
+	in.path = rbuf + off;
+	if ((e = fswalk(&wo, &in, (struct fs_walk_rep *)sbuf)) != SK_OK)
+		return -e;
+	rp->len = sizeof(struct fs_walk_rep);
+	return 0;
+}
+
 /* One fs.h request from vfs (or a test). */
 static int64_t
 fs_request(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint32_t label,
@@ -175,10 +221,18 @@ fs_request(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint32_t label
 		NEEDW(create);
 		if ((a = name_at(0, len, NULL)) == NULL)
 			return -SK_E_INVAL;
+		if (m->w[5] != 0 && (m->w[5] & ~0xffffffffull) != FS_CREATE_OPEN)
+			return -SK_E_INVAL;
 		if ((r = ops->create(fs, m->w[0], a, (uint32_t)m->w[1], (uint32_t)m->w[2],
 		    (uint32_t)m->w[3], m->w[4])) < 0)
 			return r;
-		return stat_reply(fs, ops, (uint64_t)r, rp);
+		if (m->w[5] & FS_CREATE_OPEN) {
+			int64_t e = fs_open(fs, ops, ep, (uint64_t)r, (uint32_t)m->w[5], rp);
+
+			if (e < 0)
+				return e;
+		}
+		return r;
 	case FS_SYMLINK:
 		NEEDW(symlink);
 		if ((a = name_at(0, len, &next)) == NULL || next >= len)
@@ -220,6 +274,8 @@ fs_request(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint32_t label
 	case FS_PARENT:
 		NEED(parent);
 		return ops->parent(fs, m->w[0]);
+	case FS_WALK:
+		return fs_walk(fs, ops, m, len, rp);
 	default:
 		return -SK_E_NOSYS;
 	}

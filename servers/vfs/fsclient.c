@@ -11,6 +11,9 @@
 static char scratch[sizeof(struct io_stat)];
 /* Outgoing payloads built from two strings. */
 static char two[FS_NAME_MAX + 1 + FS_PATH_MAX + 1];
+/* FS_WALK's request payload: covered inodes, credential, path. */
+static char walkbuf[FS_WALK_NCOVER * sizeof(uint64_t) + sizeof(struct sk_cred) +
+    FS_PATH_MAX] __attribute__((aligned(8)));
 
 static sk_handle_t
 ep_of(const struct fsclient *c, uint32_t fs)
@@ -174,6 +177,26 @@ fsc_create(void *ctx, uint32_t fs, uint64_t dir, const char *name, uint32_t mode
 	return call(ep_of(ctx, fs), &m, 0, ino);
 }
 
+static int
+fsc_create_open(void *ctx, uint32_t fs, uint64_t dir, const char *name, uint32_t mode,
+    uint32_t uid, uint32_t gid, uint32_t flags, uint64_t *h)
+{
+	struct sk_rpc m;
+	int e;
+
+	rpc_init(&m, FS_CREATE);
+	m.w[0] = dir;
+	m.w[1] = mode;
+	m.w[2] = uid;
+	m.w[3] = gid;
+	m.w[5] = FS_CREATE_OPEN | flags;
+	rpc_name(&m, name);
+	if ((e = call(ep_of(ctx, fs), &m, 1, NULL)) != SK_OK)
+		return e;
+	*h = m.rcv_h[0];
+	return SK_OK;
+}
+
 /* two = a NUL b NUL; returns its length. */
 static uint32_t
 two_strings(const char *a, const char *b)
@@ -296,12 +319,53 @@ fsc_fifo_open(void *ctx, uint64_t dev, uint64_t ino, uint32_t flags, uint64_t *h
 	return handle_call(c->pipe, &m, h);
 }
 
+/*
+ * FS_WALK. A file system without it is remembered, and is not asked
+ * again until vfs restarts.
+ */
+static int
+fsc_walk(void *ctx, uint32_t fs, const struct fswalk_in *in, struct fs_walk_rep *rep)
+{
+	struct fsclient *c = ctx;
+	uint32_t off, clen, ng = in->cred->ngroups;
+	size_t plen = strlen(in->path);
+	struct sk_rpc m;
+	int e;
+
+	if (fs >= SVC_COUNT || c->nowalk[fs])
+		return SK_E_NOSYS;
+	if (in->ncover > FS_WALK_NCOVER || ng > SK_NGROUPS || plen >= FS_PATH_MAX)
+		return SK_E_INVAL;
+	off = in->ncover * (uint32_t)sizeof(uint64_t);
+	memcpy(walkbuf, in->cover, off);
+	clen = FS_WALK_CRED_LEN(ng);
+	memcpy(walkbuf + off, in->cred, clen);
+	off += clen;
+	memcpy(walkbuf + off, in->path, plen + 1);
+	rpc_init(&m, FS_WALK);
+	m.w[0] = in->dir;
+	m.w[1] = in->root;
+	m.w[2] = in->flags;
+	m.w[3] = in->ncover;
+	m.snd = walkbuf;
+	m.snd_len = off + (uint32_t)plen + 1;
+	m.rcv = rep;
+	m.rcv_max = sizeof(*rep);
+	if ((e = call(ep_of(c, fs), &m, 0, NULL)) != SK_OK) {
+		if (e == SK_E_NOSYS)
+			c->nowalk[fs] = 1;
+		return e;
+	}
+	return m.rcv_len == sizeof(*rep) ? SK_OK : SK_E_IO;
+}
+
 void
 fsclient_init(struct vfs_fsops *ops, struct fsclient *c)
 {
 	/* Touch the buffers now: see prefault() in main.c. */
 	memset(scratch, 0, sizeof(scratch));
 	memset(two, 0, sizeof(two));
+	memset(walkbuf, 0, sizeof(walkbuf));
 	ops->ctx = c;
 	ops->known = fsc_known;
 	ops->root = fsc_root;
@@ -311,6 +375,7 @@ fsclient_init(struct vfs_fsops *ops, struct fsclient *c)
 	ops->readlink = fsc_readlink;
 	ops->setattr = fsc_setattr;
 	ops->create = fsc_create;
+	ops->create_open = fsc_create_open;
 	ops->symlink = fsc_symlink;
 	ops->link = fsc_link;
 	ops->unlink = fsc_unlink;
@@ -318,4 +383,5 @@ fsclient_init(struct vfs_fsops *ops, struct fsclient *c)
 	ops->open = fsc_open;
 	ops->statfs = fsc_statfs;
 	ops->fifo_open = fsc_fifo_open;
+	ops->walk = fsc_walk;
 }

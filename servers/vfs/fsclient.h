@@ -15,6 +15,7 @@
 struct fsclient {
 	sk_handle_t fs[SVC_COUNT];	/* send handle per file system service, or 0 */
 	sk_handle_t pipe;		/* the pipe server, or 0 */
+	uint8_t nowalk[SVC_COUNT];	/* the file system answered FS_WALK with SK_E_NOSYS */
 };
 
 /* Fill ops with the IPC implementation working on c. */

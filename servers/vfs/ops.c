@@ -121,8 +121,6 @@ open_create(struct vfs *v, const struct vfs_req *q, uint32_t flags, uint32_t mod
 	const struct walk_result *r = &v->wa;
 	uint32_t fs = vfs_fs(v, r->dir.mnt);
 	uint32_t gid = vfs_new_gid(&q->cred, &r->dirst);
-	uint64_t ino;
-	int e;
 
 	if (r->slash)
 		return SK_E_ISDIR;	/* "name/" cannot become a regular file */
@@ -132,12 +130,9 @@ open_create(struct vfs *v, const struct vfs_req *q, uint32_t flags, uint32_t mod
 		return SK_E_ACCESS;
 	if ((mode & IO_S_ISGID) && q->cred.euid != 0 && !perm_in_group(&q->cred, gid))
 		mode &= ~(uint32_t)IO_S_ISGID;
-	e = v->ops->create(v->ops->ctx, fs, r->dir.ino, r->name, IO_S_IFREG | mode,
-	    q->cred.euid, gid, 0, &ino);
-	if (e != SK_OK)
-		return e;
 	/* The creator may open what it made, whatever the mode says. */
-	return v->ops->open(v->ops->ctx, fs, ino, flags & OPEN_PASS & ~(uint32_t)IO_O_TRUNC, h);
+	return v->ops->create_open(v->ops->ctx, fs, r->dir.ino, r->name, IO_S_IFREG | mode,
+	    q->cred.euid, gid, flags & OPEN_PASS & ~(uint32_t)IO_O_TRUNC, h);
 }
 
 static int64_t

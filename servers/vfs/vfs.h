@@ -26,6 +26,7 @@
 #include "abi/skiff/cred.h"
 #include "abi/skiff/proto/io.h"
 #include "abi/skiff/proto/fs.h"
+#include "lib/fs/fswalk.h"
 
 /*
  * The calls vfs makes to file systems (fs.h) and to the pipe server.
@@ -49,6 +50,12 @@ struct vfs_fsops {
 	int (*setattr)(void *ctx, uint32_t fs, uint64_t ino, const struct io_setattr *sa);
 	int (*create)(void *ctx, uint32_t fs, uint64_t dir, const char *name, uint32_t mode,
 	    uint32_t uid, uint32_t gid, uint64_t rdev, uint64_t *ino);
+	/*
+	 * create, then open the new inode as open does with flags (one
+	 * FS_CREATE with FS_CREATE_OPEN); *h is the open object's handle.
+	 */
+	int (*create_open)(void *ctx, uint32_t fs, uint64_t dir, const char *name,
+	    uint32_t mode, uint32_t uid, uint32_t gid, uint32_t flags, uint64_t *h);
 	int (*symlink)(void *ctx, uint32_t fs, uint64_t dir, const char *name,
 	    const char *target, uint32_t uid, uint32_t gid);
 	int (*link)(void *ctx, uint32_t fs, uint64_t dir, uint64_t ino, const char *name);
@@ -60,6 +67,13 @@ struct vfs_fsops {
 	int (*statfs)(void *ctx, uint32_t fs, struct io_statfs *sfs);
 	/* PIPE_FIFO_OPEN: one end of the named pipe with key (dev, ino). */
 	int (*fifo_open)(void *ctx, uint64_t dev, uint64_t ino, uint32_t flags, uint64_t *h);
+	/*
+	 * FS_WALK (in->path, in->cover and in->cred as fs.h sends them).
+	 * SK_E_NOSYS, or a NULL walk, when the file system has none: the
+	 * walker then asks one component at a time.
+	 */
+	int (*walk)(void *ctx, uint32_t fs, const struct fswalk_in *in,
+	    struct fs_walk_rep *rep);
 };
 
 /*

@@ -8,6 +8,15 @@
  * component is always the last one of rem. The canonical path is built
  * beside: a name is appended when the walk enters it, ".." removes the
  * last one, an absolute link target resets it to "/".
+ *
+ * Where the file system has FS_WALK, the walker hands it the rest of the
+ * path and takes back where it stopped: the components it passed (only
+ * directories, no links, nothing covered) are added to the canonical
+ * path, and the entry or error of the component it stopped at replaces
+ * the walker's own FS_LOOKUP of it; everything else (mounts, links, the
+ * final component) goes on as in a walk of one component at a time, so
+ * both give the same answers. The attributes of the directory the walk
+ * is in are fetched only when needed (FS_WALK answers them too).
  */
 #include "servers/vfs/walk.h"
 #include "lib/fs/perm.h"
@@ -30,8 +39,12 @@ struct walker {
 	const struct vfs_mtab *mt;
 	struct walk_result *res;
 	struct walk_loc cur;	/* the directory the walk is in */
-	struct io_stat curst;
+	struct io_stat curst;	/* its attributes, when cur_ok */
+	int cur_ok;
+	int nondir;		/* the error when cur turns out to be no directory */
 	size_t plen;		/* length of res->path */
+	struct fs_walk_rep wr;	/* the last FS_WALK answer */
+	uint64_t cover[FS_WALK_NCOVER];
 };
 
 static uint32_t
@@ -71,6 +84,22 @@ cross_down(const struct vfs_mtab *mt, struct walk_loc *l, int *crossed)
 	return SK_E_IO;
 }
 
+/* Make w->curst the attributes of w->cur if they are not yet. */
+static int
+cur_attr(struct walker *w)
+{
+	int e;
+
+	if (w->cur_ok)
+		return SK_OK;
+	if ((e = getattr(w, w->cur, &w->curst)) != SK_OK)
+		return e;
+	if (!IS_DIR(&w->curst))
+		return w->nondir;
+	w->cur_ok = 1;
+	return SK_OK;
+}
+
 /* Go to the global root (after an absolute link target or at the start). */
 static int
 to_root(struct walker *w)
@@ -83,10 +112,8 @@ to_root(struct walker *w)
 	w->cur.ino = w->mt->m[r].root;
 	if ((e = cross_down(w->mt, &w->cur, NULL)) != SK_OK)
 		return e;
-	if ((e = getattr(w, w->cur, &w->curst)) != SK_OK)
-		return e;
-	if (!IS_DIR(&w->curst))
-		return SK_E_IO;		/* a root that is not a directory */
+	w->cur_ok = 0;
+	w->nondir = SK_E_IO;	/* a root that is not a directory */
 	w->res->path[0] = '/';
 	w->res->path[1] = '\0';
 	w->plen = 1;
@@ -156,6 +183,7 @@ dotdot(struct walker *w)
 	if (!IS_DIR(&w->curst))
 		return SK_E_IO;		/* a file system's parent that is no directory */
 	w->cur = l;
+	w->cur_ok = 1;
 	path_pop(w);
 	return SK_OK;
 }
@@ -191,6 +219,76 @@ expand_link(struct walker *w, struct walk_loc ent, size_t end)
 	return SK_OK;
 }
 
+/*
+ * Ask the file system of w->cur for FS_WALK over rem from index *i (the
+ * start of a component). On SK_OK, *i has moved past what it passed, the
+ * canonical path and w->cur follow, and *stop tells what w->wr holds
+ * about the component now at *i. A file system without FS_WALK, or one
+ * that failed it for a reason the walk of one component will meet again,
+ * leaves everything as it was with *stop = FS_WALK_STOP.
+ */
+static int
+fast_walk(struct walker *w, const struct sk_cred *cred, int real, size_t *i, uint32_t *stop)
+{
+	const struct vfs_mtab *mt = w->mt;
+	struct walk_result *res = w->res;
+	struct fs_walk_rep *wr = &w->wr;
+	const char *p = res->rem + *i;
+	struct fswalk_in in;
+	size_t plen, k;
+	int e;
+
+	*stop = FS_WALK_STOP;
+	if (w->ops->walk == NULL)
+		return SK_OK;
+	in.dir = w->cur.ino;
+	in.root = mt->m[w->cur.mnt].root;
+	in.flags = real ? FS_WALK_REAL : 0;
+	in.ncover = 0;
+	for (int m = 0; m < VFS_NMOUNT; m++)
+		if (mt->m[m].used && mt->m[m].parent == w->cur.mnt)
+			w->cover[in.ncover++] = mt->m[m].mp;
+	in.cover = w->cover;
+	in.cred = cred;
+	in.path = p;
+	e = w->ops->walk(w->ops->ctx, fs_of(w, w->cur.mnt), &in, wr);
+	if (e == SK_E_IO)
+		return e;
+	if (e != SK_OK)
+		return SK_OK;	/* no FS_WALK, or its error is met again below */
+	/* The answer must stop at the start of a component of p. */
+	plen = strlen(p);
+	if (wr->off >= plen || p[wr->off] == '/' || (wr->off > 0 && p[wr->off - 1] != '/') ||
+	    wr->stop > FS_WALK_ERROR || (wr->stop == FS_WALK_ERROR &&
+	    (wr->err == 0 || wr->err >= SK_E_COUNT)) || !IS_DIR(&wr->dirst))
+		return SK_E_IO;
+	if (wr->off > 0 && mtab_covering(mt, w->cur.mnt, wr->dir) >= 0)
+		return SK_E_IO;
+	/* The components passed, into the canonical path. */
+	for (k = 0; k < wr->off;) {
+		size_t s = k;
+
+		while (k < wr->off && p[k] != '/')
+			k++;
+		if (k - s > FS_NAME_MAX)
+			return SK_E_IO;
+		if (k - s == 2 && p[s] == '.' && p[s + 1] == '.')
+			path_pop(w);
+		else if (!(k - s == 1 && p[s] == '.') &&
+		    (e = path_push(w, p + s, k - s)) != SK_OK)
+			return e;
+		while (k < wr->off && p[k] == '/')
+			k++;
+	}
+	w->cur.ino = wr->dir;
+	w->curst = wr->dirst;
+	w->curst.dev = mt->m[w->cur.mnt].dev;
+	w->cur_ok = 1;
+	*i += wr->off;
+	*stop = wr->stop;
+	return SK_OK;
+}
+
 static void
 set_found(struct walker *w, int last, struct walk_loc obj, const struct io_stat *st)
 {
@@ -214,12 +312,17 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
     const struct sk_cred *cred, const char *path, uint32_t flags,
     struct walk_result *res)
 {
-	struct walker w = { ops, mt, res, { 0, 0 }, { 0 }, 0 };
+	struct walker w;
 	int real = (flags & WALK_REAL) != 0;
 	int nlinks = 0, e;
 	long len;
 	size_t i;
 
+	w.ops = ops;
+	w.mt = mt;
+	w.res = res;
+	w.cur_ok = 0;
+	w.plen = 0;
 	memset(res, 0, offsetof(struct walk_result, path));
 	res->path[0] = '\0';
 	if ((len = walk_strnlen(path, FS_PATH_MAX)) < 0)
@@ -232,7 +335,8 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 		struct walk_loc ent, obj;
 		struct io_stat st, objst;
 		size_t start, clen, end;
-		int islast, slash, crossed = 0;
+		int islast, slash, crossed = 0, dots;
+		uint32_t stop;
 
 		if (res->rem[i] == '/' && i == 0 && (e = to_root(&w)) != SK_OK)
 			return e;
@@ -240,10 +344,16 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 			i++;
 		if (res->rem[i] == '\0') {
 			/* Nothing but slashes: the path named the root. */
+			if ((e = cur_attr(&w)) != SK_OK)
+				return e;
 			res->slash = 1;
 			set_found(&w, WALK_LAST_ROOT, w.cur, &w.curst);
 			return SK_OK;
 		}
+		if ((e = fast_walk(&w, cred, real, &i, &stop)) != SK_OK)
+			return e;
+		if ((e = cur_attr(&w)) != SK_OK)
+			return e;
 		start = i;
 		while (res->rem[i] != '\0' && res->rem[i] != '/')
 			i++;
@@ -263,7 +373,8 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 
 		if (!perm_may(cred, &w.curst, PERM_X, real))
 			return SK_E_ACCESS;
-		if (strcmp(res->name, ".") == 0 || strcmp(res->name, "..") == 0) {
+		dots = strcmp(res->name, ".") == 0 || strcmp(res->name, "..") == 0;
+		if (dots) {
 			int dd = res->name[1] == '.';
 
 			if (dd && (e = dotdot(&w)) != SK_OK)
@@ -274,7 +385,16 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 			}
 			continue;
 		}
-		e = ops->lookup(ops->ctx, fs_of(&w, w.cur.mnt), w.cur.ino, res->name, &ent.ino, &st);
+		if (stop == FS_WALK_ENTRY) {
+			ent.ino = w.wr.ino;
+			st = w.wr.st;
+			e = SK_OK;
+		} else if (stop == FS_WALK_ERROR) {
+			e = (int)w.wr.err;
+		} else {
+			e = ops->lookup(ops->ctx, fs_of(&w, w.cur.mnt), w.cur.ino, res->name,
+			    &ent.ino, &st);
+		}
 		if (e == SK_E_NOENT && islast) {
 			res->last = WALK_LAST_NAME;
 			res->dir = w.cur;
@@ -306,10 +426,17 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 		objst = st;
 		if ((e = cross_down(mt, &obj, &crossed)) != SK_OK)
 			return e;
-		if (crossed && (e = getattr(&w, obj, &objst)) != SK_OK)
+		/* A mounted root on the way is read by the next step. */
+		if (crossed && islast && (e = getattr(&w, obj, &objst)) != SK_OK)
 			return e;
 		if ((e = path_push(&w, res->name, clen)) != SK_OK)
 			return e;
+		if (crossed && !islast) {
+			w.cur = obj;
+			w.cur_ok = 0;
+			w.nondir = SK_E_NOTDIR;
+			continue;
+		}
 		if (islast) {
 			if (slash && !IS_DIR(&objst))
 				return SK_E_NOTDIR;
@@ -325,5 +452,6 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 			return SK_E_NOTDIR;
 		w.cur = obj;
 		w.curst = objst;
+		w.cur_ok = 1;
 	}
 }

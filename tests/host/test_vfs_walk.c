@@ -413,6 +413,249 @@ TEST(mount_table)
 	CHECK_EQ(mtab_nth(&mt, VFS_NMOUNT - 1), -1);
 }
 
+/* Whether two successful walks found the same things. */
+static int
+same_result(const struct walk_result *a, const struct walk_result *b)
+{
+	return a->found == b->found && a->last == b->last && a->slash == b->slash &&
+	    a->crossed == b->crossed && a->dir.mnt == b->dir.mnt && a->dir.ino == b->dir.ino &&
+	    !memcmp(&a->dirst, &b->dirst, sizeof(a->dirst)) && !strcmp(a->name, b->name) &&
+	    strcmp(a->path, b->path) == 0 && (!a->found || (a->ent.mnt == b->ent.mnt &&
+	    a->ent.ino == b->ent.ino && a->obj.mnt == b->obj.mnt && a->obj.ino == b->obj.ino &&
+	    !memcmp(&a->entst, &b->entst, sizeof(a->entst)) &&
+	    !memcmp(&a->st, &b->st, sizeof(a->st))));
+}
+
+/* Walk path for c with flags with and without FS_WALK: the same code and result. */
+static int
+both(const struct sk_cred *c, const char *path, uint32_t flags)
+{
+	static struct walk_result slow;
+	int e, e1;
+
+	fk_nowalk = 1;
+	e1 = walk(&fk_ops, &mt, c, path, flags, &slow);
+	fk_nowalk = 0;
+	fk_calls = 0;
+	fk_walks = 0;
+	e = walk(&fk_ops, &mt, c, path, flags, &res);
+	CHECK_MSG(e == e1, "%s: %d with FS_WALK, %d without", path, e, e1);
+	if (e == SK_OK)
+		CHECK_MSG(same_result(&res, &slow), "%s differs without FS_WALK", path);
+	return e;
+}
+
+TEST(fs_walk_one_request_per_file_system)
+{
+	fk_world(&mt);
+	/* Two components, one request, no getattr of the root. */
+	CHECK_EQ(both(&fk_root_cred, "/etc/passwd", 0), SK_OK);
+	CHECK(res.found);
+	CHECK_EQ(fk_calls, 1);
+	CHECK_EQ(fk_walks, 1);
+	CHECK_EQ(res.st.mode, IO_S_IFREG | 0644);
+	CHECK_EQ(res.st.dev, VFS_DEV_OF(SVC_RAMFS));
+	CHECK_EQ(res.dirst.dev, VFS_DEV_OF(SVC_RAMFS));
+	CHECK_EQ(res.dir.ino, fk_at(SVC_RAMFS, "/etc"));
+	/* A mount point in the middle: one walk on each side. */
+	CHECK_EQ(both(&fk_root_cred, "/dev/null", 0), SK_OK);
+	CHECK_STREQ(res.path, "/dev/null");
+	CHECK_EQ(res.obj.mnt, 1);
+	CHECK_EQ(res.st.dev, VFS_DEV_OF(SVC_DEVFS));
+	CHECK_EQ(fk_calls, 2);
+	/* The final component a mount point: the mounted root is read. */
+	CHECK_EQ(both(&fk_root_cred, "/dev", 0), SK_OK);
+	CHECK(res.crossed);
+	CHECK_EQ(res.st.dev, VFS_DEV_OF(SVC_DEVFS));
+	CHECK_EQ(fk_calls, 2);
+	/* A symbolic link in the middle (bin/up -> ../dev), then a mount. */
+	CHECK_EQ(both(&fk_root_cred, "/bin/up/null", 0), SK_OK);
+	CHECK_STREQ(res.path, "/dev/null");
+	CHECK_EQ(res.obj.mnt, 1);
+	CHECK_EQ(fk_calls, 4);		/* walk, readlink, walk, walk */
+	CHECK_EQ(both(&fk_root_cred, "/lib64/../etc/./passwd", 0), SK_OK);
+	CHECK_STREQ(res.path, "/etc/passwd");
+	/* ".." across a mount: devfs stops at its root, vfs climbs out. */
+	CHECK_EQ(both(&fk_root_cred, "/dev/../etc/passwd", 0), SK_OK);
+	CHECK_STREQ(res.path, "/etc/passwd");
+	CHECK_EQ(res.obj.mnt, 0);
+	CHECK_EQ(both(&fk_root_cred, "/dev/pts/../../proc/1", 0), SK_OK);
+	CHECK_STREQ(res.path, "/proc/1");
+	CHECK_EQ(res.obj.mnt, 2);
+	/* ".." inside a file system is the file system's. */
+	CHECK_EQ(both(&fk_root_cred, "/home/user/../../etc/passwd", 0), SK_OK);
+	CHECK_EQ(fk_walks, 1);
+	CHECK_EQ(both(&fk_root_cred, "/bin/..", 0), SK_OK);
+	CHECK_EQ(res.last, WALK_LAST_DOTDOT);
+	CHECK_EQ(both(&fk_root_cred, "/bin/.", 0), SK_OK);
+	CHECK_EQ(res.last, WALK_LAST_DOT);
+	CHECK_EQ(both(&fk_root_cred, "/bin//", 0), SK_OK);
+	CHECK(res.slash);
+}
+
+TEST(fs_walk_stops_in_the_middle)
+{
+	uint64_t home = fk_at(SVC_RAMFS, "/home/user"), priv, a;
+
+	fk_world(&mt);
+	home = fk_at(SVC_RAMFS, "/home/user");
+	priv = fk_add(SVC_RAMFS, home, "priv", IO_S_IFDIR | 0700, 0, 0);
+	a = fk_add(SVC_RAMFS, priv, "a", IO_S_IFDIR | 0755, 0, 0);
+	fk_add(SVC_RAMFS, a, "b", IO_S_IFREG | 0644, 0, 0);
+	/* Permission denied in the middle, for a user; root passes. */
+	CHECK_EQ(both(&fk_user_cred, "/home/user/priv/a/b", 0), SK_E_ACCESS);
+	CHECK_EQ(fk_walks, 1);
+	CHECK_EQ(both(&fk_user_cred, "/home/user/priv/../priv/a", 0), SK_E_ACCESS);
+	CHECK_EQ(both(&fk_user_cred, "/home/user/priv", 0), SK_OK);
+	CHECK_EQ(both(&fk_root_cred, "/home/user/priv/a/b", 0), SK_OK);
+	CHECK_STREQ(res.path, "/home/user/priv/a/b");
+	/* Not a directory in the middle. */
+	CHECK_EQ(both(&fk_root_cred, "/etc/passwd/x/y", 0), SK_E_NOTDIR);
+	CHECK_EQ(fk_walks, 1);
+	CHECK_EQ(both(&fk_root_cred, "/etc/passwd/../passwd", 0), SK_E_NOTDIR);
+	/* Missing in the middle, missing at the end. */
+	CHECK_EQ(both(&fk_root_cred, "/etc/nope/x", 0), SK_E_NOENT);
+	CHECK_EQ(both(&fk_root_cred, "/etc/nope", 0), SK_OK);
+	CHECK(!res.found);
+	CHECK_STREQ(res.path, "/etc/nope");
+	CHECK_EQ(res.dir.ino, fk_at(SVC_RAMFS, "/etc"));
+	CHECK_EQ(fk_calls, 1);
+	/* Links to follow, or not, at the end. */
+	CHECK_EQ(both(&fk_root_cred, "/bin/sh", WALK_NOFOLLOW), SK_OK);
+	CHECK_EQ(res.st.mode & IO_S_IFMT, IO_S_IFLNK);
+	CHECK_EQ(both(&fk_root_cred, "/bin/sh", 0), SK_OK);
+	CHECK_EQ(res.st.mode & IO_S_IFMT, IO_S_IFREG);
+	CHECK_EQ(both(&fk_root_cred, "/loop1/x", 0), SK_E_LOOP);
+	CHECK_EQ(both(&fk_root_cred, "/bin/sh/", WALK_NOFOLLOW | WALK_ENTRY), SK_E_NOTDIR);
+	/* The real ids under WALK_REAL reach the file system. */
+	{
+		struct sk_cred c = fk_user_cred;
+
+		c.euid = 0;
+		CHECK_EQ(both(&c, "/home/user/priv/a/b", 0), SK_OK);
+		CHECK_EQ(both(&c, "/home/user/priv/a/b", WALK_REAL), SK_E_ACCESS);
+	}
+}
+
+TEST(fs_walk_covered_directories)
+{
+	fk_world(&mt);
+	/* devfs again, over /home: /home/user is hidden, /home/null is devfs's. */
+	REQUIRE(mtab_add(&mt, SVC_DEVFS, 1, 0, fk_at(SVC_RAMFS, "/home"), "/home") >= 0);
+	CHECK_EQ(both(&fk_root_cred, "/home/user", 0), SK_OK);
+	CHECK(!res.found);
+	CHECK_EQ(both(&fk_root_cred, "/home/null", 0), SK_OK);
+	CHECK(res.found);
+	CHECK_EQ(res.st.dev, VFS_DEV_OF(SVC_DEVFS));
+	CHECK_EQ(both(&fk_root_cred, "/etc/../home/null", 0), SK_OK);
+	CHECK(res.found);
+	/* ".." into a covered directory is left to vfs, which crosses down. */
+	CHECK_EQ(both(&fk_root_cred, "/home/pts/../null", 0), SK_OK);
+	CHECK(res.found);
+	CHECK_EQ(res.obj.mnt, 3);
+}
+
+TEST(fs_walk_long_names_and_paths)
+{
+	static char p[FS_PATH_MAX + 16];
+	char name[FS_NAME_MAX + 2];
+	uint64_t d;
+	size_t n;
+
+	fk_world(&mt);
+	memset(name, 'n', FS_NAME_MAX);
+	name[FS_NAME_MAX] = '\0';
+	d = fk_add(SVC_RAMFS, fk_at(SVC_RAMFS, "/tmp"), name, IO_S_IFDIR | 0755, 0, 0);
+	REQUIRE(d != 0);
+	fk_add(SVC_RAMFS, d, "f", IO_S_IFREG | 0644, 0, 0);
+	/* A name of 255 bytes in the middle. */
+	snprintf(p, sizeof(p), "/tmp/%s/f", name);
+	CHECK_EQ(both(&fk_root_cred, p, 0), SK_OK);
+	CHECK(res.found);
+	CHECK_EQ(fk_walks, 1);
+	CHECK_STREQ(res.path, p);
+	/* 256 bytes is too long, in the middle or at the end. */
+	snprintf(p, sizeof(p), "/tmp/%sn/f", name);
+	CHECK_EQ(both(&fk_root_cred, p, 0), SK_E_NAMETOOLONG);
+	snprintf(p, sizeof(p), "/tmp/%sn", name);
+	CHECK_EQ(both(&fk_root_cred, p, 0), SK_E_NAMETOOLONG);
+	/* A path of FS_PATH_MAX - 1 bytes: "/tmp/./././.../<255 bytes>/f". */
+	memset(p, 0, sizeof(p));
+	strcpy(p, "/tmp");
+	n = strlen(p);
+	while (n + 2 + 1 + FS_NAME_MAX + 2 <= FS_PATH_MAX - 1) {
+		memcpy(p + n, "/.", 2);
+		n += 2;
+	}
+	while (n + 1 + FS_NAME_MAX + 2 < FS_PATH_MAX - 1)
+		p[n++] = '/';
+	snprintf(p + n, sizeof(p) - n, "/%s/f", name);
+	REQUIRE_EQ(strlen(p), FS_PATH_MAX - 1);
+	CHECK_EQ(both(&fk_root_cred, p, 0), SK_OK);
+	CHECK(res.found);
+	CHECK_EQ(fk_walks, 1);
+	snprintf(res.link, sizeof(res.link), "/tmp/%s/f", name);
+	CHECK_STREQ(res.path, res.link);
+	/* One byte more is too long. */
+	memmove(p + 1, p, FS_PATH_MAX);
+	p[0] = '/';
+	CHECK_EQ(both(&fk_root_cred, p, 0), SK_E_NAMETOOLONG);
+	/* 4095 bytes of "etc/../" that end in passwd's directory. */
+	memset(p, 0, sizeof(p));
+	p[0] = '/';
+	for (n = 1; n + 7 <= FS_PATH_MAX - 1 - 4;)
+		n += (size_t)snprintf(p + n, sizeof(p) - n, "etc/../");
+	while (n < FS_PATH_MAX - 1 - 3)
+		p[n++] = '/';
+	strcpy(p + n, "etc");
+	REQUIRE_EQ(strlen(p), FS_PATH_MAX - 1);
+	CHECK_EQ(both(&fk_root_cred, p, 0), SK_OK);
+	CHECK_STREQ(res.path, "/etc");
+	CHECK_EQ(fk_walks, 1);
+}
+
+TEST(fs_walk_missing_falls_back)
+{
+	fk_world(&mt);
+	fk_nowalk = 1;
+	fk_calls = 0;
+	CHECK_FOUND("/etc/passwd", 0, "/etc/passwd");
+	CHECK_EQ(fk_walks, 0);
+	CHECK_EQ(fk_calls, 3);		/* getattr of the root, two lookups */
+}
+
+/* The file-system side on its own: requests it refuses. */
+TEST(fswalk_bad_requests)
+{
+	struct fswalk_ops o = { (void *)(uintptr_t)SVC_RAMFS, fkw_lookup, fkw_getattr, fkw_parent };
+	struct fswalk_in in = { 1, 1, 0, 0, NULL, &fk_root_cred, "etc/passwd" };
+	struct fs_walk_rep rep;
+
+	fk_world(&mt);
+	CHECK_EQ(fswalk(&o, &in, &rep), SK_OK);
+	CHECK_EQ(rep.stop, FS_WALK_ENTRY);
+	CHECK_EQ(rep.off, 4);
+	CHECK_EQ(rep.dir, fk_at(SVC_RAMFS, "/etc"));
+	CHECK_EQ(rep.ino, fk_at(SVC_RAMFS, "/etc/passwd"));
+	in.path = "/etc";
+	CHECK_EQ(fswalk(&o, &in, &rep), SK_E_INVAL);
+	in.path = "";
+	CHECK_EQ(fswalk(&o, &in, &rep), SK_E_INVAL);
+	in.path = "x";
+	in.dir = fk_at(SVC_RAMFS, "/etc/passwd");
+	CHECK_EQ(fswalk(&o, &in, &rep), SK_E_NOTDIR);
+	in.dir = 63;
+	CHECK_EQ(fswalk(&o, &in, &rep), SK_E_NOENT);
+	/* ".." at the root it is given stops before it. */
+	in.dir = fk_at(SVC_RAMFS, "/etc");
+	in.root = in.dir;
+	in.path = "../bin";
+	CHECK_EQ(fswalk(&o, &in, &rep), SK_OK);
+	CHECK_EQ(rep.stop, FS_WALK_STOP);
+	CHECK_EQ(rep.off, 0);
+	CHECK_EQ(rep.dir, in.dir);
+}
+
 /*
  * Random paths over the world's names: the walker never crashes, reads
  * out of bounds or returns an unknown code, and what it finds has a
@@ -426,7 +669,9 @@ TEST(random_paths)
 		"loop1", "self", "empty", "dangling", ".", "..", "", "nope",
 	};
 	char p[256];
-	static struct walk_result again;
+	static struct walk_result again, slow;
+	const struct sk_cred *c;
+	uint32_t flags;
 
 	fk_world(&mt);
 	for (int n = 0; n < 20000; n++) {
@@ -439,9 +684,16 @@ TEST(random_paths)
 			len += snprintf(p + len, sizeof(p) - (size_t)len, "%s%s", c,
 			    (i + 1 < k || host_rand_below(4) == 0) ? "/" : "");
 		}
-		e = walk(&fk_ops, &mt, host_rand_below(2) ? &fk_user_cred : &fk_root_cred, p,
-		    (uint32_t)host_rand_below(4), &res);
+		c = host_rand_below(2) ? &fk_user_cred : &fk_root_cred;
+		flags = (uint32_t)host_rand_below(8);
+		e = walk(&fk_ops, &mt, c, p, flags, &res);
 		REQUIRE(e >= 0 && e < SK_E_COUNT);
+		/* A walk of one component at a time gives the same answer. */
+		fk_nowalk = 1;
+		CHECK_MSG(walk(&fk_ops, &mt, c, p, flags, &slow) == e, "%s: %d", p, e);
+		fk_nowalk = 0;
+		if (e == SK_OK)
+			CHECK_MSG(same_result(&res, &slow), "%s differs without FS_WALK", p);
 		if (e != SK_OK || !res.found || (res.st.mode & IO_S_IFMT) == IO_S_IFLNK)
 			continue;
 		REQUIRE(res.path[0] == '/');

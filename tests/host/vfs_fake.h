@@ -13,6 +13,7 @@
 
 #include "servers/vfs/vfs.h"
 #include "abi/skiff/proto/svc.h"
+#include "lib/fs/fswalk.c"
 
 #define FK_NINO	64
 #define FK_NENT	128
@@ -46,6 +47,8 @@ static uint32_t fk_open_flags;
 static uint64_t fk_fifo_dev, fk_fifo_ino;	/* the last FIFO open */
 static int fk_fifo_opens;
 static int fk_parent_non_dir;		/* FS_PARENT answers a regular file */
+static int fk_nowalk;			/* FS_WALK answers SK_E_NOSYS */
+static int fk_walks;			/* FS_WALK requests answered */
 
 static struct fk_fs *
 fk_get(uint32_t fs)
@@ -252,6 +255,22 @@ fk_create(void *ctx, uint32_t fs, uint64_t dir, const char *name, uint32_t mode,
 	return SK_OK;
 }
 
+static int fk_open(void *ctx, uint32_t fs, uint64_t ino, uint32_t flags, uint64_t *h);
+
+/* As libfs answers FS_CREATE with FS_CREATE_OPEN: one call. */
+static int
+fk_create_open(void *ctx, uint32_t fs, uint64_t dir, const char *name, uint32_t mode,
+    uint32_t uid, uint32_t gid, uint32_t flags, uint64_t *h)
+{
+	uint64_t ino;
+	int calls = fk_calls, e;
+
+	if ((e = fk_create(ctx, fs, dir, name, mode, uid, gid, 0, &ino)) == SK_OK)
+		e = fk_open(ctx, fs, ino, flags, h);
+	fk_calls = calls + 1;
+	return e;
+}
+
 static int
 fk_symlink(void *ctx, uint32_t fs, uint64_t dir, const char *name, const char *target,
     uint32_t uid, uint32_t gid)
@@ -362,10 +381,57 @@ fk_fifo_open(void *ctx, uint64_t dev, uint64_t ino, uint32_t flags, uint64_t *h)
 	return SK_OK;
 }
 
+/*
+ * FS_WALK is libfs's own (lib/fs/fswalk.c) over the fake's calls, as a
+ * file system on libfs answers it; the calls it makes count as one.
+ */
+static int64_t
+fkw_lookup(void *fs, uint64_t dir, const char *name)
+{
+	struct io_stat st;
+	uint64_t ino;
+	int e = fk_lookup(NULL, (uint32_t)(uintptr_t)fs, dir, name, &ino, &st);
+
+	return e != SK_OK ? -e : (int64_t)ino;
+}
+
+static int
+fkw_getattr(void *fs, uint64_t ino, struct io_stat *st)
+{
+	int e = fk_getattr(NULL, (uint32_t)(uintptr_t)fs, ino, st);
+
+	return e != SK_OK ? -e : SK_OK;
+}
+
+static int64_t
+fkw_parent(void *fs, uint64_t dir)
+{
+	uint64_t up;
+	int e = fk_parent(NULL, (uint32_t)(uintptr_t)fs, dir, &up);
+
+	return e != SK_OK ? -e : (int64_t)up;
+}
+
+static int
+fk_walk(void *ctx, uint32_t fs, const struct fswalk_in *in, struct fs_walk_rep *rep)
+{
+	struct fswalk_ops o = { (void *)(uintptr_t)fs, fkw_lookup, fkw_getattr, fkw_parent };
+	int calls, e;
+
+	if (fk_nowalk)
+		return SK_E_NOSYS;	/* no call: fsclient.c remembers the answer */
+	FK_FS(fs);
+	calls = fk_calls;
+	e = fswalk(&o, in, rep);
+	fk_calls = calls;
+	fk_walks++;
+	return e;
+}
+
 static const struct vfs_fsops fk_ops = {
 	NULL, fk_known, fk_root, fk_lookup, fk_getattr, fk_parent, fk_readlink,
-	fk_setattr, fk_create, fk_symlink, fk_link, fk_unlink, fk_rename, fk_open,
-	fk_statfs, fk_fifo_open,
+	fk_setattr, fk_create, fk_create_open, fk_symlink, fk_link, fk_unlink, fk_rename, fk_open,
+	fk_statfs, fk_fifo_open, fk_walk,
 };
 
 /* ---- building trees ---- */
@@ -449,6 +515,8 @@ fk_world(struct vfs_mtab *mt)
 	fk_calls = 0;
 	fk_fifo_opens = 0;
 	fk_parent_non_dir = 0;
+	fk_nowalk = 0;
+	fk_walks = 0;
 	fk_mkfs(r);
 	fk_mkfs(d);
 	fk_mkfs(p);

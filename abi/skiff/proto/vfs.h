@@ -1,9 +1,10 @@
 /*
  * The vfs protocol: the name space. vfs keeps the mount table, resolves
  * paths across mounts (".", "..", symbolic links with SK_E_LOOP after
- * VFS_MAXLINKS) by asking each file system for one component at a time
- * (fs.h), and checks permissions against the caller's kernel-attested
- * credential (utcb->sender.cred: effective ids, or real ids for
+ * VFS_MAXLINKS) by asking each file system to walk as much of the path
+ * as it can (FS_WALK in fs.h), and checks permissions against the
+ * caller's kernel-attested credential (utcb->sender.cred: effective ids,
+ * or real ids for
  * VFS_ACCESS without VFS_EACCESS). A message body never carries a uid.
  *
  * Paths travel in the payload, NUL-terminated, at most FS_PATH_MAX bytes
