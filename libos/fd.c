@@ -78,6 +78,37 @@ fd_close(int fd)
 }
 
 /*
+ * Give the descriptor table s, a fork child's copy of its parent's, the
+ * child's handle values: v lists, by ascending fd, the descriptors the
+ * parent gave handles for. A descriptor of s that v does not list (one
+ * another thread of the parent opened while it forked) is closed, and a
+ * handle v gives for a descriptor s does not have is closed, so the
+ * child holds exactly the handles its table names.
+ */
+void
+fd_fork_fixup(struct libos_state *s, const struct l_fd_handle *v, uint32_t n)
+{
+	uint32_t k = 0;
+
+	for (int fd = 0; fd < L_MAXFD; fd++) {
+		struct l_fd *f = &s->fds[fd];
+
+		while (k < n && v[k].fd < fd)
+			sk_handle_close(v[k++].h);
+		if (k < n && v[k].fd == fd && f->h != 0) {
+			f->h = v[k++].h;
+		} else if (f->h != 0) {
+			l_free(f->path);
+			memset(f, 0, sizeof(*f));
+			if (!s->fdtab_off)
+				publish(fd, NULL);
+		}
+	}
+	while (k < n)
+		sk_handle_close(v[k++].h);
+}
+
+/*
  * Take the descriptors the creator listed in the start block, with the
  * targets the loader wrote into the published table. A process started
  * without any (by init, at boot) writes standard output and error to the
