@@ -96,6 +96,7 @@ struct libos_state {
 	char comm[16];			/* prctl(PR_SET_NAME) */
 	int strace;			/* SKIFF_STRACE=1 */
 	int fdtab_off;			/* a vfork child: the table is its parent's */
+	int fd_end;			/* every descriptor from fd_end on is free */
 	struct l_fd fds[L_MAXFD];
 	char cwd[L_PATH_MAX];		/* canonical, always starts with '/' */
 	char exe[L_PATH_MAX];

@@ -164,7 +164,7 @@ give_all(sk_handle_t p, const struct libos_state *st, sk_handle_t h[SK_EXEC_H_CO
 			return r;
 		h[i] = (sk_handle_t)r;
 	}
-	for (int fd = 0; fd < L_MAXFD; fd++) {
+	for (int fd = 0; fd < st->fd_end; fd++) {
 		const struct l_fd *f = &st->fds[fd];
 
 		if (f->h == 0)
@@ -286,7 +286,7 @@ do_vfork(struct sk_regs *r)
 		goto out_free;
 	}
 	memcpy(st, &L, sizeof(*st));
-	for (int fd = 0; fd < L_MAXFD; fd++)
+	for (int fd = 0; fd < st->fd_end; fd++)
 		if (st->fds[fd].path != NULL)
 			st->fds[fd].path = l_strdup(st->fds[fd].path);
 	st->fdtab_off = 1;
@@ -330,7 +330,7 @@ out_kill:
 	sk_handle_close((sk_handle_t)p);
 out_paths:
 	if (st != NULL)
-		for (int fd = 0; fd < L_MAXFD; fd++)
+		for (int fd = 0; fd < st->fd_end; fd++)
 			l_free(st->fds[fd].path);
 out_free:
 	l_free(st);
