@@ -375,13 +375,18 @@ as_protect(struct aspace *as, uint64_t vaddr, uint64_t len, uint32_t prot)
 	return SK_OK;
 }
 
-/* A fresh private copy of the page at src_pa (0: a zero page). */
+/*
+ * A fresh private copy of the page at src_pa (0: a zero page). A copy
+ * overwrites the whole page, so it is not cleared first.
+ */
 static uint64_t
 copy_page(uint64_t src_pa)
 {
-	uint64_t pa = page_alloc();
+	uint64_t pa;
 
-	if (pa != 0 && src_pa != 0)
+	if (src_pa == 0)
+		return page_alloc();
+	if ((pa = page_alloc_uncleared()) != 0)
 		memcpy(P2V(pa), P2V(src_pa), PAGE_SIZE);
 	return pa;
 }
@@ -457,30 +462,58 @@ as_fault(struct aspace *as, uint64_t va, uint32_t access)
 	return SK_OK;
 }
 
-struct clone_arg {
-	struct aspace *dst;
-	struct region *r;
-	int err;
-};
-
-static void
-clone_fn(pte_t *pte, uint64_t va, void *arg)
+/*
+ * Copy the entries of [start, end) of src's page tables into dst, sharing
+ * private pages copy-on-write: writable ones become read-only with
+ * PTE_COW in both. Walks src one page table at a time and finds (or
+ * makes) the matching table of dst once per table, not once per entry.
+ */
+static int
+clone_range(struct aspace *dst, struct aspace *src, uint64_t start, uint64_t end)
 {
-	struct clone_arg *a = arg;
-	pte_t *d;
+	uint64_t va = start;
 
-	if (a->err != SK_OK)
-		return;
-	if ((d = pt_walk(a->dst->pml4_pa, va, true)) == NULL) {
-		a->err = SK_E_NOMEM;
-		return;
+	while (va < end) {
+		pte_t *t = P2V(src->pml4_pa), *d = NULL;
+		uint64_t i;
+		int level;
+		bool skipped = false;
+
+		for (level = 3; level > 0; level--) {
+			pte_t e = t[(va >> (12 + 9 * level)) & 511];
+
+			if (!(e & PTE_P)) {
+				uint64_t span = 1ull << (12 + 9 * level);
+
+				va = ALIGN_DOWN(va, span) + span;
+				skipped = true;
+				break;
+			}
+			t = P2V(e & PTE_ADDR);
+		}
+		if (skipped)
+			continue;
+		for (i = (va >> 12) & 511; i < 512 && va < end; i++, va += PAGE_SIZE) {
+			pte_t e = t[i];
+
+			if (!(e & PTE_P))
+				continue;
+			if (d == NULL) {
+				if ((d = pt_walk(dst->pml4_pa, va, true)) == NULL)
+					return SK_E_NOMEM;
+				d -= i;		/* the start of dst's table */
+			}
+			if (e & PTE_ANON) {
+				page_ref(e & PTE_ADDR);
+				if (e & PTE_W) {
+					e = (e & ~PTE_W) | PTE_COW;
+					t[i] = e;
+				}
+			}
+			d[i] = e;
+		}
 	}
-	if (*pte & PTE_ANON) {
-		page_ref(*pte & PTE_ADDR);
-		if (*pte & PTE_W)
-			*pte = (*pte & ~PTE_W) | PTE_COW;
-	}
-	*d = *pte;
+	return SK_OK;
 }
 
 struct aspace *
@@ -493,7 +526,6 @@ aspace_clone(struct aspace *src, int *err)
 		return NULL;
 	for (pos = src->regions.next; pos != &src->regions; pos = pos->next) {
 		struct region *r = list_entry(pos, struct region, link), *nr;
-		struct clone_arg a;
 
 		if (r->flags & REGION_UTCB)
 			continue;	/* belongs to a thread of the source */
@@ -508,14 +540,8 @@ aspace_clone(struct aspace *src, int *err)
 		dst->nregions++;
 		if (r->flags & (REGION_SHARED | REGION_DEVICE))
 			continue;	/* faulted in again from the source object */
-		a.dst = dst;
-		a.r = r;
-		a.err = SK_OK;
-		pt_for_each(src->pml4_pa, r->start, r->end, clone_fn, &a);
-		if (a.err != SK_OK) {
-			*err = a.err;
+		if ((*err = clone_range(dst, src, r->start, r->end)) != SK_OK)
 			goto fail;
-		}
 	}
 	tlb_shootdown(src);
 	*err = SK_OK;

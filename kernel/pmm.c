@@ -111,7 +111,7 @@ find_free(uint64_t from)
 }
 
 uint64_t
-page_alloc(void)
+page_alloc_uncleared(void)
 {
 	uint64_t f;
 
@@ -124,8 +124,17 @@ page_alloc(void)
 	nfree--;
 	hint = f;
 	pages[f].refcount = 1;
-	memset(P2V(f * PAGE_SIZE), 0, PAGE_SIZE);
 	return f * PAGE_SIZE;
+}
+
+uint64_t
+page_alloc(void)
+{
+	uint64_t pa = page_alloc_uncleared();
+
+	if (pa != 0)
+		memset(P2V(pa), 0, PAGE_SIZE);
+	return pa;
 }
 
 uint64_t

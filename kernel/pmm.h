@@ -18,6 +18,11 @@ struct page {
 
 void pmm_init(void);
 uint64_t page_alloc(void);		/* zeroed page, or 0 */
+/*
+ * A page whose contents are whatever it last held, or 0: only for a
+ * caller that overwrites all of it before anything can read it.
+ */
+uint64_t page_alloc_uncleared(void);
 uint64_t page_alloc_contig(uint64_t npages);	/* zeroed run, or 0 */
 void page_free(uint64_t pa);
 void page_free_contig(uint64_t pa, uint64_t npages);

@@ -1,6 +1,8 @@
 /*
  * Memory objects; see vmo.h. The radix tree has `levels` levels of
  * 512-entry page-sized nodes; the leaves hold physical page addresses.
+ * A one-page object (a thread's UTCB, for one) has no tree: levels is 0
+ * and root_pa is its page.
  *
  * Lock: the big kernel lock.
  */
@@ -40,8 +42,8 @@ vmo_create(uint64_t size, uint32_t flags, int *err)
 	obj_init(&v->obj, SK_OBJ_VMO);
 	v->size = size;
 	v->flags = flags;
-	v->levels = 1;
-	while ((npages - 1) >> (9 * v->levels) != 0)
+	v->levels = npages == 1 ? 0 : 1;
+	while (v->levels > 0 && (npages - 1) >> (9 * v->levels) != 0)
 		v->levels++;
 	*err = SK_OK;
 	return v;
@@ -76,6 +78,11 @@ vmo_page(struct vmo *v, uint64_t off, bool alloc)
 		return 0;
 	if (v->contig_pa != 0)
 		return v->contig_pa + idx * PAGE_SIZE;
+	if (v->levels == 0) {
+		if (v->root_pa == 0 && alloc && (v->root_pa = page_alloc()) != 0)
+			v->npages_present++;
+		return v->root_pa;
+	}
 	if (v->root_pa == 0) {
 		if (!alloc || (v->root_pa = page_alloc()) == 0)
 			return 0;
@@ -121,6 +128,8 @@ vmo_destroy(struct kobject *o)
 
 	if (v->contig_pa != 0)
 		page_free_contig(v->contig_pa, v->size / PAGE_SIZE);
+	else if (v->root_pa != 0 && v->levels == 0)
+		page_free(v->root_pa);
 	else if (v->root_pa != 0)
 		free_node(v->root_pa, v->levels - 1);
 	kfree(v);

@@ -16,7 +16,7 @@ struct vmo {
 	uint64_t size;		/* bytes, page multiple */
 	uint32_t flags;		/* SK_VMO_* */
 	uint64_t contig_pa;	/* SK_VMO_CONTIG: first page; else 0 */
-	int levels;		/* radix depth (1 level = 512 pages) */
+	int levels;		/* radix depth (1 level = 512 pages; 0: one page, root_pa) */
 	uint64_t root_pa;	/* radix root page, 0 = empty */
 	uint64_t npages_present;
 };

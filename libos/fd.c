@@ -51,6 +51,8 @@ fd_install(int min, sk_handle_t h, uint32_t type, int cloexec, const char *path)
 
 		if (f->h != 0 || f->klog)
 			continue;
+		if (fd >= L.fd_end)
+			L.fd_end = fd + 1;
 		f->h = h;
 		f->type = type;
 		f->cloexec = cloexec != 0;
@@ -78,6 +80,37 @@ fd_close(int fd)
 }
 
 /*
+ * Give the descriptor table s, a fork child's copy of its parent's, the
+ * child's handle values: v lists, by ascending fd, the descriptors the
+ * parent gave handles for. A descriptor of s that v does not list (one
+ * another thread of the parent opened while it forked) is closed, and a
+ * handle v gives for a descriptor s does not have is closed, so the
+ * child holds exactly the handles its table names.
+ */
+void
+fd_fork_fixup(struct libos_state *s, const struct l_fd_handle *v, uint32_t n)
+{
+	uint32_t k = 0;
+
+	for (int fd = 0; fd < s->fd_end; fd++) {
+		struct l_fd *f = &s->fds[fd];
+
+		while (k < n && v[k].fd < fd)
+			sk_handle_close(v[k++].h);
+		if (k < n && v[k].fd == fd && f->h != 0) {
+			f->h = v[k++].h;
+		} else if (f->h != 0) {
+			l_free(f->path);
+			memset(f, 0, sizeof(*f));
+			if (!s->fdtab_off)
+				publish(fd, NULL);
+		}
+	}
+	while (k < n)
+		sk_handle_close(v[k++].h);
+}
+
+/*
  * Take the descriptors the creator listed in the start block, with the
  * targets the loader wrote into the published table. A process started
  * without any (by init, at boot) writes standard output and error to the
@@ -88,6 +121,7 @@ void
 fd_init(const struct sk_exec_start *st)
 {
 	memset(L.fds, 0, sizeof(L.fds));
+	L.fd_end = 3;
 	if (st->flags & SK_EXEC_F_SERVICE) {
 		for (int i = 0; i < 3; i++)
 			L.fds[i].klog = 1;
@@ -103,6 +137,8 @@ fd_init(const struct sk_exec_start *st)
 
 		if (e->fd < 0 || e->fd >= L_MAXFD || L.fds[e->fd].h != 0)
 			continue;
+		if (e->fd >= L.fd_end)
+			L.fd_end = e->fd + 1;
 		L.fds[e->fd].h = e->handle;
 		L.fds[e->fd].type = e->type;
 		if (e->fd < SK_FDTAB_FDS && (FDTAB->open[e->fd / 64] & (1ull << (e->fd % 64)))) {

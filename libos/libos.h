@@ -48,6 +48,12 @@ struct l_fd {
 	char *path;		/* canonical path where it was opened, or "pipe:[ino]" */
 };
 
+/* A descriptor and the value of its handle in some process. */
+struct l_fd_handle {
+	int32_t fd;
+	sk_handle_t h;
+};
+
 #define L_MAXFD		1024
 #define L_PATH_MAX	4096
 
@@ -90,6 +96,7 @@ struct libos_state {
 	char comm[16];			/* prctl(PR_SET_NAME) */
 	int strace;			/* SKIFF_STRACE=1 */
 	int fdtab_off;			/* a vfork child: the table is its parent's */
+	int fd_end;			/* every descriptor from fd_end on is free */
 	struct l_fd fds[L_MAXFD];
 	char cwd[L_PATH_MAX];		/* canonical, always starts with '/' */
 	char exe[L_PATH_MAX];
@@ -121,6 +128,7 @@ struct l_fd *fd_get(int64_t fd);
 int fd_install(int min, sk_handle_t h, uint32_t type, int cloexec, const char *path);
 int fd_close(int fd);
 void fd_init(const struct sk_exec_start *st);
+void fd_fork_fixup(struct libos_state *s, const struct l_fd_handle *v, uint32_t n);
 int64_t l_fd_handle(int64_t fd);	/* skiff_fd_handle (exec.h) */
 
 /* io.c: talking to the server behind a descriptor. */

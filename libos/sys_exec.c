@@ -172,7 +172,7 @@ fill_start(const char *exe)
 	memset(st, 0, sizeof(*st));
 	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
 		st->h[i] = L.h[i];
-	for (int fd = 0; fd < L_MAXFD && n < SK_EXEC_MAXFD; fd++) {
+	for (int fd = 0; fd < L.fd_end && n < SK_EXEC_MAXFD; fd++) {
 		struct l_fd *f = &L.fds[fd];
 
 		if (f->klog)

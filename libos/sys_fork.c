@@ -40,13 +40,27 @@ struct child_block {
 	uint64_t set_tid;		/* CLONE_CHILD_SETTID address or 0 */
 	uint64_t clear_tid;		/* CLONE_CHILD_CLEARTID address (threads) */
 	int thread;
+	int fork;			/* a fork child: the block is a struct fork_block */
+};
+
+/*
+ * What a fork child needs besides its copy of the parent's memory: the
+ * values its handles have in its own table. Only the first nfds entries
+ * of fds are written into the child.
+ */
+struct fork_block {
+	struct child_block cb;
+	uint64_t tid_address;
+	sk_handle_t h[SK_EXEC_H_COUNT];	/* by sk_exec_role, the child's values */
+	uint32_t nfds;
+	struct l_fd_handle fds[L_MAXFD];	/* by ascending fd */
 };
 
 void libos_child(struct child_block *cb) __attribute__((noreturn));
 void libos_entry(struct sk_regs *r) __attribute__((noreturn));
 
 /* In the fork child's copy of memory: written by the parent. */
-static struct child_block fork_block;
+static struct fork_block fork_block;
 static char fork_stack[64 * 1024] __attribute__((aligned(16)));
 
 /*
@@ -61,6 +75,19 @@ libos_child(struct child_block *cb)
 
 	u->user_data = (uint64_t)cb->state;
 	u->reflect_stack = cb->stack;
+	if (cb->fork) {
+		/*
+		 * The state is the copy-on-write copy of the parent's: only
+		 * the handle values and what is the parent's alone change.
+		 */
+		struct fork_block *fb = (struct fork_block *)cb;
+
+		memcpy(L.h, fb->h, sizeof(L.h));
+		fd_fork_fixup(&L, fb->fds, fb->nfds);
+		L.tid_address = fb->tid_address;
+		L.pid = 0;
+		L.notes = 0;
+	}
 	if (!cb->thread) {
 		sk_reflect_set((void *)libos_entry);
 		L.main_tid = u->tid;
@@ -107,44 +134,49 @@ l_resume(struct sk_regs *r)
 }
 
 /*
- * Give the child process p copies of the handles in st's descriptor
- * table and roles, rewriting st with the child's values; the child's
- * event notification is a new one.
+ * Give the child process p copies of the handles of st's roles and
+ * descriptors: h gets the child's role handles (by sk_exec_role), fds the
+ * child's value of each open descriptor's handle (ascending fd, *nfds of
+ * them). The child's event notification is a new one.
  */
 static int64_t
-give_all(sk_handle_t p, struct libos_state *st)
+give_all(sk_handle_t p, const struct libos_state *st, sk_handle_t h[SK_EXEC_H_COUNT],
+    struct l_fd_handle *fds, uint32_t *nfds)
 {
 	struct sk_handle_info hi;
 	int64_t r, n;
+	uint32_t k = 0;
 
 	for (int i = 0; i < SK_EXEC_H_COUNT; i++) {
-		if (st->h[i] == 0)
-			continue;
-		if (i == SK_EXEC_H_EVENTS) {
+		sk_handle_t src = st->h[i];	/* h may be st->h */
+
+		r = 0;
+		if (src != 0 && i == SK_EXEC_H_EVENTS) {
 			if ((n = sk_notif_create()) < 0)
 				return n;
 			r = sk_handle_give(p, (sk_handle_t)n,
 			    SK_R_SIGNAL | SK_R_WAIT | SK_R_DUP | SK_R_TRANSFER);
 			sk_handle_close((sk_handle_t)n);
-		} else if ((r = sk_handle_info(st->h[i], &hi)) >= 0) {
-			r = sk_handle_give(p, st->h[i], hi.rights);
+		} else if (src != 0 && (r = sk_handle_info(src, &hi)) >= 0) {
+			r = sk_handle_give(p, src, hi.rights);
 		}
 		if (r < 0)
 			return r;
-		st->h[i] = (sk_handle_t)r;
+		h[i] = (sk_handle_t)r;
 	}
-	for (int fd = 0; fd < L_MAXFD; fd++) {
-		struct l_fd *f = &st->fds[fd];
+	for (int fd = 0; fd < st->fd_end; fd++) {
+		const struct l_fd *f = &st->fds[fd];
 
 		if (f->h == 0)
 			continue;
 		if ((r = sk_handle_info(f->h, &hi)) < 0 ||
 		    (r = sk_handle_give(p, f->h, hi.rights)) < 0)
 			return r;
-		f->h = (sk_handle_t)r;
+		fds[k].fd = fd;
+		fds[k].h = (sk_handle_t)r;
+		k++;
 	}
-	st->pid = 0;
-	st->notes = 0;
+	*nfds = k;
 	return 0;
 }
 
@@ -172,44 +204,42 @@ static int64_t
 do_fork(struct sk_regs *r, uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
     uint64_t tls)
 {
-	struct libos_state *copy;
+	struct fork_block fb;		/* only its head and nfds fds are filled */
 	int64_t as, p = -1, th, pid;
 
-	if ((copy = l_alloc(sizeof(*copy))) == NULL)
-		return -L_ENOMEM;
-	memcpy(copy, &L, sizeof(*copy));
-	if ((as = sk_as_clone(SK_H_SELF_AS)) < 0) {
-		l_free(copy);
+	/*
+	 * The child's libos state is the copy-on-write copy of this one, at
+	 * the same address; the parent writes only the child's block.
+	 */
+	if ((as = sk_as_clone(SK_H_SELF_AS)) < 0)
 		return l_err(as);
-	}
 	if ((p = sk_proc_create((sk_handle_t)as, "fork", 0)) < 0) {
 		pid = l_err(p);
 		goto out;
 	}
-	if ((pid = l_err(give_all((sk_handle_t)p, copy))) < 0)
+	if ((pid = l_err(give_all((sk_handle_t)p, &L, fb.h, fb.fds, &fb.nfds))) < 0)
 		goto fail;
-	copy->tid_address = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
-	memset(&fork_block, 0, sizeof(fork_block));
-	fork_block.frame = *r;
-	fork_block.frame.rax = 0;
+	memset(&fb.cb, 0, sizeof(fb.cb));
+	fb.cb.frame = *r;
+	fb.cb.frame.rax = 0;
 	if (stack != 0)
-		fork_block.frame.rsp = stack;
+		fb.cb.frame.rsp = stack;
 	if (flags & CLONE_SETTLS)
-		fork_block.frame.fs_base = tls;
-	/* The child's libos state lives where the parent's does, in its copy. */
-	fork_block.state = l_state();
-	fork_block.stack = (uint64_t)fork_stack + sizeof(fork_stack);
-	fork_block.set_tid = (flags & CLONE_CHILD_SETTID) ? ctid : 0;
-	if (sk_as_write((sk_handle_t)as, (uint64_t)l_state(), copy, sizeof(*copy)) < 0 ||
-	    sk_as_write((sk_handle_t)as, (uint64_t)&fork_block, &fork_block,
-	    sizeof(fork_block)) < 0) {
+		fb.cb.frame.fs_base = tls;
+	fb.cb.state = l_state();
+	fb.cb.stack = (uint64_t)fork_stack + sizeof(fork_stack);
+	fb.cb.set_tid = (flags & CLONE_CHILD_SETTID) ? ctid : 0;
+	fb.cb.fork = 1;
+	fb.tid_address = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+	if (sk_as_write((sk_handle_t)as, (uint64_t)&fork_block, &fb,
+	    __builtin_offsetof(struct fork_block, fds) + fb.nfds * sizeof(fb.fds[0])) < 0) {
 		pid = -L_ENOMEM;
 		goto fail;
 	}
 	if ((pid = proc_fork((sk_handle_t)p, 0)) < 0)
 		goto fail;
 	th = sk_thread_create((sk_handle_t)p, (void *)libos_child,
-	    fork_block.stack, (uint64_t)&fork_block, 0, SK_PRIO_DEFAULT);
+	    fb.cb.stack, (uint64_t)&fork_block, 0, SK_PRIO_DEFAULT);
 	if (th < 0) {
 		pid = l_err(th);
 		goto fail;
@@ -227,7 +257,6 @@ out:
 	if (p >= 0)
 		sk_handle_close((sk_handle_t)p);
 	sk_handle_close((sk_handle_t)as);
-	l_free(copy);
 	return pid;
 }
 
@@ -242,19 +271,22 @@ do_vfork(struct sk_regs *r)
 {
 	struct libos_state *st;
 	struct child_block *cb;
+	struct l_fd_handle *fds;
 	char *stk;
 	int64_t p, th, pid, w;
+	uint32_t nfds;
 	sk_handle_t done;
 
 	st = l_alloc(sizeof(*st));
 	cb = l_alloc(sizeof(*cb));
 	stk = l_alloc(CHILD_STACK);
-	if (st == NULL || cb == NULL || stk == NULL) {
+	fds = l_alloc(L_MAXFD * sizeof(*fds));
+	if (st == NULL || cb == NULL || stk == NULL || fds == NULL) {
 		pid = -L_ENOMEM;
 		goto out_free;
 	}
 	memcpy(st, &L, sizeof(*st));
-	for (int fd = 0; fd < L_MAXFD; fd++)
+	for (int fd = 0; fd < st->fd_end; fd++)
 		if (st->fds[fd].path != NULL)
 			st->fds[fd].path = l_strdup(st->fds[fd].path);
 	st->fdtab_off = 1;
@@ -262,8 +294,12 @@ do_vfork(struct sk_regs *r)
 		pid = l_err(p);
 		goto out_paths;
 	}
-	if ((pid = l_err(give_all((sk_handle_t)p, st))) < 0 ||
-	    (pid = proc_fork((sk_handle_t)p, PROC_FORK_VFORK)) < 0)
+	if ((pid = l_err(give_all((sk_handle_t)p, st, st->h, fds, &nfds))) < 0)
+		goto out_kill;
+	fd_fork_fixup(st, fds, nfds);
+	st->pid = 0;
+	st->notes = 0;
+	if ((pid = proc_fork((sk_handle_t)p, PROC_FORK_VFORK)) < 0)
 		goto out_kill;
 	memset(cb, 0, sizeof(*cb));
 	cb->frame = *r;
@@ -294,12 +330,13 @@ out_kill:
 	sk_handle_close((sk_handle_t)p);
 out_paths:
 	if (st != NULL)
-		for (int fd = 0; fd < L_MAXFD; fd++)
+		for (int fd = 0; fd < st->fd_end; fd++)
 			l_free(st->fds[fd].path);
 out_free:
 	l_free(st);
 	l_free(cb);
 	l_free(stk);
+	l_free(fds);
 	return pid;
 }
 

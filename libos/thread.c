@@ -163,7 +163,10 @@ l_thread_exit_failed(void)
 void
 l_threads_reset(void)
 {
-	memset(threads, 0, sizeof(threads));
+	/* Only slots in use are written: the rest need no copy of their pages. */
+	for (int i = 0; i < MAX_THREADS; i++)
+		if (threads[i].tid != 0)
+			memset(&threads[i], 0, sizeof(threads[i]));
 	lock = 0;
 	nthreads = 1;
 }

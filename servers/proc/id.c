@@ -47,7 +47,7 @@ setres(struct lproc *p, int gid, const struct sk_msg *m)
 static int
 group_exists_in(uint32_t pgid, uint32_t sid)
 {
-	for (int i = 0; i < MAX_PROCS; i++)
+	for (int i = 0; i < procs_end; i++)
 		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE &&
 		    procs[i].pgid == pgid && procs[i].sid == sid)
 			return 1;
@@ -105,7 +105,7 @@ op_ids(struct lproc *p, uint32_t label, struct sk_msg *m, const struct sk_utcb *
 		return 0;
 	}
 	case PROC_SETSID:
-		for (int i = 0; i < MAX_PROCS; i++)
+		for (int i = 0; i < procs_end; i++)
 			if (procs[i].state != P_FREE && procs[i].pgid == p->pid)
 				return SK_ERRVAL(SK_E_PERM, 0);
 		p->sid = p->pgid = p->pid;
@@ -210,7 +210,7 @@ op_info(const struct sk_msg *m, char *out, uint32_t *len)
 	if (m->w[0] & PROC_INFO_INDEX) {
 		uint64_t n = m->w[0] & ~PROC_INFO_INDEX;
 
-		for (int i = 0; i < MAX_PROCS; i++)
+		for (int i = 0; i < procs_end; i++)
 			if (procs[i].state != P_FREE && n-- == 0) {
 				p = &procs[i];
 				break;

@@ -4,13 +4,15 @@
  */
 #include "servers/proc/proc.h"
 
-/* Free a zombie's slot. */
+/* Free a zombie's slot; free slots at the end of the table leave procs_end. */
 void
 proc_reap(struct lproc *p)
 {
 	if (p->spawn_notif != 0)
 		sk_handle_close(p->spawn_notif);
 	memset(p, 0, sizeof(*p));
+	while (procs_end > 0 && procs[procs_end - 1].state == P_FREE)
+		procs_end--;
 }
 
 /*
@@ -43,7 +45,7 @@ proc_died(struct lproc *p, uint32_t status)
 		sk_handle_close(p->as);
 		p->as = 0;
 	}
-	for (int i = 0; i < MAX_PROCS; i++) {
+	for (int i = 0; i < procs_end; i++) {
 		struct lproc *c = &procs[i];
 
 		if (c->state == P_FREE || c->ppid != p->pid || c == p)
@@ -73,7 +75,7 @@ proc_died(struct lproc *p, uint32_t status)
 void
 reap_scan(void)
 {
-	for (int i = 0; i < MAX_PROCS; i++) {
+	for (int i = 0; i < procs_end; i++) {
 		struct lproc *p = &procs[i];
 		struct sk_proc_info info;
 		uint32_t st;
@@ -202,7 +204,7 @@ op_fork(struct lproc *p, const struct sk_msg *m, const struct sk_utcb *u)
 
 	if ((e = check_kproc(k)) < 0)
 		return e;
-	for (int i = 0; i < MAX_PROCS; i++)
+	for (int i = 0; i < procs_end; i++)
 		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE &&
 		    procs[i].ruid == p->ruid)
 			n++;
@@ -272,7 +274,7 @@ op_wait(struct lproc *p, struct sk_msg *m)
 
 	if (opt & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT))
 		return SK_ERRVAL(SK_E_INVAL, 2);
-	for (int i = 0; i < MAX_PROCS; i++) {
+	for (int i = 0; i < procs_end; i++) {
 		struct lproc *c = &procs[i];
 		uint32_t pid = c->pid;
 

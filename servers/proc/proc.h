@@ -50,7 +50,13 @@ struct lproc {
 	uint32_t cmdlen;
 };
 
+/*
+ * The table. Every slot from procs_end on is free, so a scan for
+ * processes in use stops there; proc_new raises it and proc_reap lowers
+ * it past the free slots at the end.
+ */
 extern struct lproc procs[MAX_PROCS];
+extern int procs_end;
 
 /* rules.c: pure. */
 int wait_matches(const struct lproc *child, int64_t sel, uint32_t caller_pgid);

@@ -91,7 +91,7 @@ op_kill(struct lproc *caller, uint64_t badge, const struct sk_msg *m, const stru
 		return SK_ERRVAL(SK_E_INVAL, 1);
 	if (sel == 1 || sel == INT64_MIN)
 		return SK_ERRVAL(SK_E_SRCH, 1);	/* pid 1 is init, not a Linux process */
-	for (int i = 0; i < MAX_PROCS; i++) {
+	for (int i = 0; i < procs_end; i++) {
 		struct lproc *t = &procs[i];
 
 		if (t->state == P_FREE)
@@ -188,7 +188,7 @@ alarms_run(void)
 {
 	uint64_t now = (uint64_t)sk_clock(), next = SK_FOREVER;
 
-	for (int i = 0; i < MAX_PROCS; i++) {
+	for (int i = 0; i < procs_end; i++) {
 		struct lproc *p = &procs[i];
 
 		if (p->alarm_at == 0 || (p->state != P_RUN && p->state != P_STOPPED))

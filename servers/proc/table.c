@@ -4,13 +4,14 @@
 #include "servers/proc/proc.h"
 
 struct lproc procs[MAX_PROCS];
+int procs_end;
 static uint32_t next_pid = 2;		/* pid 1 is init */
 extern sk_handle_t watch_notif;
 
 struct lproc *
 by_pid(uint32_t pid)
 {
-	for (int i = 0; i < MAX_PROCS; i++)
+	for (int i = 0; i < procs_end; i++)
 		if (procs[i].state != P_FREE && procs[i].pid == pid)
 			return &procs[i];
 	return NULL;
@@ -20,7 +21,7 @@ by_pid(uint32_t pid)
 struct lproc *
 by_koid(uint64_t koid)
 {
-	for (int i = 0; i < MAX_PROCS; i++)
+	for (int i = 0; i < procs_end; i++)
 		if ((procs[i].state == P_RUN || procs[i].state == P_STOPPED) &&
 		    procs[i].koid == koid)
 			return &procs[i];
@@ -43,6 +44,8 @@ proc_new(void)
 				next_pid = 2;
 		} while (by_pid(p->pid) != NULL);
 		p->state = P_RUN;
+		if (i >= procs_end)
+			procs_end = i + 1;
 		p->start_ns = (uint64_t)sk_clock();
 		for (int r = 0; r < NRLIM; r++)
 			p->rlim_cur[r] = p->rlim_max[r] = ~0ull;
