@@ -77,8 +77,14 @@ libos_entry(struct sk_regs *r)
 	int64_t rv;
 
 	if (sk_utcb()->reflect_reason == SK_REFLECT_INTERRUPT) {
-		/* No system call: proc has a signal for us. Resume unchanged. */
-		L.notes |= L_NOTE_SIGNAL;
+		/*
+		 * No system call: proc has news for us (a signal, new ids) on the
+		 * event notification. Take it, act on it, resume unchanged.
+		 */
+		if (L.h[SK_EXEC_H_EVENTS] != 0)
+			l_take_notes(SK_NOWAIT);
+		else
+			L.notes |= L_NOTE_SIGNAL;
 		l_signals(r, L_NR_INTERRUPT);
 		rv = sk_reflect_return();
 		libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));

@@ -377,16 +377,14 @@ l_deliver(struct sk_regs *r, uint64_t nr, uint64_t blocked, uint64_t frame_mask)
 void
 l_signals(struct sk_regs *r, uint64_t nr)
 {
-	if (!(L.notes & L_NOTE_SIGNAL)) {
-		int64_t bits;
-
-		if (L.h[SK_EXEC_H_EVENTS] == 0 ||
-		    (bits = sk_notif_wait(L.h[SK_EXEC_H_EVENTS], SK_NOWAIT)) <= 0)
-			return;
-		L.notes |= (uint64_t)bits;
-		if (!(L.notes & L_NOTE_SIGNAL))
-			return;
-	}
+	/*
+	 * Only what a wait or an interrupt already took: proc interrupts the
+	 * process when it posts a signal to act on (servers/proc/sig.c wake),
+	 * and the kernel enters the libos again as this call leaves it, so
+	 * a system call need not ask the notification itself.
+	 */
+	if (!(L.notes & L_NOTE_SIGNAL))
+		return;
 	L.notes &= ~L_NOTE_SIGNAL;
 	/* After rt_sigreturn, r->rax is the restored context's, not a result. */
 	if (!l_deliver(r, nr, L.sig_blocked, L.sig_blocked) && nr != L_NR_INTERRUPT &&

@@ -175,10 +175,10 @@ L_HANDLER(gettid)
  * Make the cached ppid, pgid and sid current. They change only when this
  * process calls setpgid or setsid (which drop the cache), when its parent
  * dies or its parent sets its group: proc then signals PROC_NOTE_IDS on the
- * event notification. Every system call ends with a look at that
- * notification (l_signals), so a change proc made before the previous
- * call returned is seen here, which is as current as Linux is (it
- * reparents a dying process's children after closing its files).
+ * event notification and interrupts the process, whose libos takes the
+ * bit before it runs program code again (libos_entry), so a change proc
+ * made before this call began is seen here. That is as current as Linux
+ * is (it reparents a dying process's children after closing its files).
  * Returns 0 or -errno.
  */
 static int64_t

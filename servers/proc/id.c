@@ -101,7 +101,7 @@ op_ids(struct lproc *p, uint32_t label, struct sk_msg *m, const struct sk_utcb *
 			return SK_ERRVAL(SK_E_PERM, 2);
 		t->pgid = pgid;
 		if (t != p)
-			note(t, PROC_NOTE_IDS);	/* its cached group is stale */
+			wake(t, PROC_NOTE_IDS);	/* its cached group is stale */
 		return 0;
 	}
 	case PROC_SETSID:

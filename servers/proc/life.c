@@ -54,7 +54,7 @@ proc_died(struct lproc *p, uint32_t status)
 		if (c->state == P_ZOMBIE && c->spawn_notif == 0)
 			proc_reap(c);
 		else
-			note(c, PROC_NOTE_IDS);
+			wake(c, PROC_NOTE_IDS);
 	}
 	if (p->spawn_notif != 0) {
 		/* init started it and waits for it (op_wait_init). */
@@ -187,7 +187,7 @@ op_attach(struct lproc *p, const struct sk_utcb *u, struct sk_msg *m)
 		sk_handle_close(p->as);
 	p->as = as;
 	if (p->pending & ~p->blocked)
-		note(p, PROC_NOTE_SIGNAL);
+		wake(p, PROC_NOTE_SIGNAL);
 	m->w[1] = p->ppid;
 	m->w[2] = p->pgid;
 	m->w[3] = p->sid;

@@ -91,6 +91,7 @@ int64_t op_wait_init(struct sk_msg *m);
 void sig_post(struct lproc *p, int sig, uint32_t pid, uint32_t uid, uint32_t code,
     uint32_t status);
 void note(struct lproc *p, uint64_t bits);
+void wake(struct lproc *p, uint64_t bits);
 int64_t op_kill(struct lproc *caller, uint64_t badge, const struct sk_msg *m,
     const struct sk_utcb *u);
 int64_t op_sigtake(struct lproc *p, struct sk_msg *m);

@@ -19,6 +19,21 @@ note(struct lproc *p, uint64_t bits)
 }
 
 /*
+ * note(), and make p's threads enter their libos before they next run
+ * program code (or when they leave the libos, if they are in it). The
+ * libos does not look at its event notification at the end of every
+ * call; this is how it learns of a signal it must act on, or of a change
+ * to the ids it caches, at once.
+ */
+void
+wake(struct lproc *p, uint64_t bits)
+{
+	note(p, bits);
+	if (p->kproc != 0)
+		sk_proc_interrupt(p->kproc);
+}
+
+/*
  * Make signal sig pending for p, or act on it at once: SIGKILL and
  * uncaught, unblocked default-terminate signals end the process here;
  * ignored ones are dropped; SIGCONT continues a stopped process. Caught,
@@ -67,11 +82,8 @@ sig_post(struct lproc *p, int sig, uint32_t pid, uint32_t uid, uint32_t code, ui
 	p->si[sig - 1].uid = uid;
 	p->si[sig - 1].code = code;
 	p->si[sig - 1].status = status;
-	if (!(p->blocked & b) || sig == SIGSTOP) {
-		note(p, PROC_NOTE_SIGNAL);
-		if (p->kproc != 0)
-			sk_proc_interrupt(p->kproc);
-	}
+	if (!(p->blocked & b) || sig == SIGSTOP)
+		wake(p, PROC_NOTE_SIGNAL);
 }
 
 int64_t
@@ -142,7 +154,7 @@ op_sigstate(struct lproc *p, const struct sk_msg *m)
 	p->blocked = m->w[2] & ~(BIT(SIGKILL) | BIT(SIGSTOP));
 	p->pending &= ~(p->ignored & ~BIT(SIGSTOP));
 	if (p->pending & ~p->blocked)
-		note(p, PROC_NOTE_SIGNAL);
+		wake(p, PROC_NOTE_SIGNAL);
 	return 0;
 }
 
@@ -157,7 +169,7 @@ op_stopped(struct lproc *p, const struct sk_msg *m)
 	if (p->pending & BIT(SIGCONT)) {
 		/* SIGCONT came first: do not stop. */
 		p->pending &= ~BIT(SIGCONT);
-		note(p, PROC_NOTE_SIGNAL);
+		wake(p, PROC_NOTE_SIGNAL);
 		return 0;
 	}
 	p->state = P_STOPPED;
