@@ -192,9 +192,9 @@ int64_t l_clock_read(uint64_t id);
 	X(chmod) X(fchmod) X(fchmodat) X(chown) X(fchown) X(lchown) X(fchownat) \
 	X(utimensat) X(truncate) X(ftruncate) X(fsync) X(chdir) X(fchdir) \
 	X(getcwd) X(umask) X(statfs) X(fstatfs) X(mknod) X(mknodat) X(poll) \
-	X(ppoll) X(select) X(pselect6) X(sendfile)
+	X(ppoll) X(select) X(pselect6) X(sendfile) X(statx)
 #define L_PROC_SYSCALLS(X) \
-	X(clone) X(fork) X(vfork) X(execve) X(execveat) X(wait4) X(kill) \
+	X(clone) X(fork) X(vfork) X(execve) X(execveat) X(wait4) X(waitid) X(kill) \
 	X(tgkill) X(tkill) X(getpgrp) X(getpgid) X(setpgid) X(setsid) X(getsid) \
 	X(geteuid) X(getgid) X(getegid) X(setuid) X(setgid) X(setreuid) \
 	X(setregid) X(setresuid) X(setresgid) X(getresuid) X(getresgid) \

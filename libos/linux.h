@@ -138,6 +138,28 @@ struct l_stat {
 };
 _Static_assert(sizeof(struct l_stat) == 144, "struct stat layout");
 
+struct l_statx_time {
+	int64_t sec;
+	uint32_t nsec;
+	int32_t _reserved;
+};
+
+struct l_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, _spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct l_statx_time atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id;
+	uint32_t dio_mem_align, dio_offset_align;
+	uint64_t _spare3[12];
+};
+_Static_assert(sizeof(struct l_statx) == 256, "struct statx layout");
+_Static_assert(__builtin_offsetof(struct l_statx, atime) == 64, "statx atime");
+_Static_assert(__builtin_offsetof(struct l_statx, rdev_major) == 128, "statx rdev");
+
 struct l_statfs {
 	int64_t type, bsize;
 	uint64_t blocks, bfree, bavail, files, ffree;

@@ -104,6 +104,63 @@ L_HANDLER(stat)
 	return do_stat(L_AT_FDCWD, l_arg(r, 0), l_arg(r, 1), 0);
 }
 
+#define STATX_BASIC_STATS	0x7ffu
+#define STATX_RESERVED		0x80000000u
+#define AT_STATX_SYNC_TYPE	0x6000u
+
+/* Linux's split of a dev_t into major and minor (glibc's gnu_dev_major/minor). */
+static uint32_t
+dev_major(uint64_t d)
+{
+	return (uint32_t)(((d >> 8) & 0xfff) | ((d >> 32) & ~0xfffull));
+}
+
+static uint32_t
+dev_minor(uint64_t d)
+{
+	return (uint32_t)((d & 0xff) | ((d >> 12) & ~0xffull));
+}
+
+/*
+ * statx(dirfd, path, flags, mask, buf): the basic attributes whatever the
+ * mask asks (Linux may give more than asked; there is no birth time), as
+ * stx_mask says.
+ */
+L_HANDLER(statx)
+{
+	struct l_statx sx;
+	struct l_stat ls;
+	uint64_t flags = l_arg(r, 2), mask = l_arg(r, 3);
+	int64_t e;
+
+	if ((mask & STATX_RESERVED) || (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -L_EINVAL;
+	if ((e = do_stat((int64_t)l_arg(r, 0), l_arg(r, 1), (uint64_t)&ls,
+	    flags & ~(uint64_t)AT_STATX_SYNC_TYPE)) < 0)
+		return e;
+	memset(&sx, 0, sizeof(sx));
+	sx.mask = STATX_BASIC_STATS;
+	sx.blksize = (uint32_t)ls.blksize;
+	sx.nlink = (uint32_t)ls.nlink;
+	sx.uid = ls.uid;
+	sx.gid = ls.gid;
+	sx.mode = (uint16_t)ls.mode;
+	sx.ino = ls.ino;
+	sx.size = (uint64_t)ls.size;
+	sx.blocks = (uint64_t)ls.blocks;
+	sx.atime.sec = ls.atime;
+	sx.atime.nsec = (uint32_t)ls.atime_ns;
+	sx.mtime.sec = ls.mtime;
+	sx.mtime.nsec = (uint32_t)ls.mtime_ns;
+	sx.ctime.sec = ls.ctime;
+	sx.ctime.nsec = (uint32_t)ls.ctime_ns;
+	sx.rdev_major = dev_major(ls.rdev);
+	sx.rdev_minor = dev_minor(ls.rdev);
+	sx.dev_major = dev_major(ls.dev);
+	sx.dev_minor = dev_minor(ls.dev);
+	return l_copyout(l_arg(r, 4), &sx, sizeof(sx));
+}
+
 L_HANDLER(lstat)
 {
 	return do_stat(L_AT_FDCWD, l_arg(r, 0), l_arg(r, 1), L_AT_SYMLINK_NOFOLLOW);

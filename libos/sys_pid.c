@@ -61,24 +61,50 @@ L_HANDLER(exit_group)
 	l_exit((uint32_t)(l_arg(r, 0) & 0xff) << 8);
 }
 
+/*
+ * Wait through proc for a child selected by sel (wait4's rules) with
+ * PROC_WAIT options; the reply is left in *m. Returns the child's pid, 0
+ * (WNOHANG, nothing ready) or -errno.
+ */
 static int64_t
-do_wait(int64_t sel, uint64_t ustatus, uint64_t options, uint64_t urusage)
+wait_child(int64_t sel, uint64_t options, struct sk_rpc *m)
 {
-	struct sk_rpc m;
 	int64_t e;
 
 	for (;;) {
 		L.notes &= ~L_NOTE_CHILD;
-		e = proc_req(PROC_WAIT, (uint64_t)sel, options, 0, &m);
+		e = proc_req(PROC_WAIT, (uint64_t)sel, options, 0, m);
 		if (e != -L_EAGAIN || (options & L_WNOHANG))
-			break;
+			return e;
 		while (!(L.notes & (L_NOTE_CHILD | L_NOTE_SIGNAL)))
 			if ((e = l_take_notes(SK_FOREVER)) < 0)
 				return e;
 		if (l_pending_signal() && !(L.notes & L_NOTE_CHILD))
 			return -L_EINTR;
 	}
-	if (e <= 0)
+}
+
+/* A struct rusage with the times of a wait reply. */
+static int64_t
+put_rusage(uint64_t urusage, const struct sk_rpc *m)
+{
+	int64_t ru[18];
+
+	memset(ru, 0, sizeof(ru));
+	ru[0] = (int64_t)(m->r[2] / 1000000000ull);
+	ru[1] = (int64_t)(m->r[2] % 1000000000ull / 1000);
+	ru[2] = (int64_t)(m->r[3] / 1000000000ull);
+	ru[3] = (int64_t)(m->r[3] % 1000000000ull / 1000);
+	return l_copyout(urusage, ru, sizeof(ru));
+}
+
+static int64_t
+do_wait(int64_t sel, uint64_t ustatus, uint64_t options, uint64_t urusage)
+{
+	struct sk_rpc m;
+	int64_t e;
+
+	if ((e = wait_child(sel, options, &m)) <= 0)
 		return e;
 	if (ustatus != 0) {
 		int32_t st = (int32_t)m.r[1];
@@ -86,18 +112,102 @@ do_wait(int64_t sel, uint64_t ustatus, uint64_t options, uint64_t urusage)
 		if (l_copyout(ustatus, &st, sizeof(st)) < 0)
 			return -L_EFAULT;
 	}
-	if (urusage != 0) {
-		int64_t ru[18];
-
-		memset(ru, 0, sizeof(ru));
-		ru[0] = (int64_t)(m.r[2] / 1000000000ull);
-		ru[1] = (int64_t)(m.r[2] % 1000000000ull / 1000);
-		ru[2] = (int64_t)(m.r[3] / 1000000000ull);
-		ru[3] = (int64_t)(m.r[3] % 1000000000ull / 1000);
-		if (l_copyout(urusage, ru, sizeof(ru)) < 0)
-			return -L_EFAULT;
-	}
+	if (urusage != 0 && put_rusage(urusage, &m) < 0)
+		return -L_EFAULT;
 	return e;
+}
+
+#define L_P_ALL		0
+#define L_P_PID		1
+#define L_P_PGID	2
+#define L_WSTOPPED	2
+#define L_WEXITED	4
+#define L_WCONTINUED	8
+#define L_WNOWAIT	0x01000000
+#define L_CLD_EXITED	1
+#define L_CLD_KILLED	2
+#define L_CLD_DUMPED	3
+#define L_CLD_STOPPED	5
+#define L_CLD_CONTINUED	6
+
+/* The part of a Linux siginfo_t waitid fills (128 bytes in all). */
+struct l_waitinfo {
+	int32_t signo, errno_, code, _pad;
+	int32_t pid;
+	uint32_t uid;
+	int32_t status, _pad2;
+	int64_t utime, stime;
+	uint8_t _rest[80];
+};
+_Static_assert(sizeof(struct l_waitinfo) == 128, "siginfo_t layout");
+
+/*
+ * waitid(idtype, id, infop, options, rusage): P_ALL, P_PID and P_PGID
+ * (pidfds are not supported: EINVAL). Returns 0; with WNOHANG and no child
+ * ready the siginfo is zeroed, as on Linux.
+ */
+L_HANDLER(waitid)
+{
+	uint64_t type = l_arg(r, 0), opt = l_arg(r, 3), popt;
+	int64_t id = (int32_t)l_arg(r, 1), sel, e;
+	struct l_waitinfo wi;
+	struct sk_rpc m;
+	uint32_t st;
+
+	if (opt & ~(uint64_t)(L_WNOHANG | L_WSTOPPED | L_WEXITED | L_WCONTINUED | L_WNOWAIT |
+	    0x40000000 | 0x80000000u))
+		return -L_EINVAL;
+	if (!(opt & (L_WEXITED | L_WSTOPPED | L_WCONTINUED)))
+		return -L_EINVAL;
+	switch (type) {
+	case L_P_ALL:
+		sel = -1;
+		break;
+	case L_P_PID:
+		if (id <= 0)
+			return -L_EINVAL;
+		sel = id;
+		break;
+	case L_P_PGID:
+		if (id < 0)
+			return -L_EINVAL;
+		sel = id == 0 ? 0 : -id;
+		break;
+	default:
+		return -L_EINVAL;
+	}
+	popt = opt & (L_WNOHANG | L_WSTOPPED | L_WCONTINUED | L_WNOWAIT);
+	if (!(opt & L_WEXITED))
+		popt |= PROC_WAIT_NOEXIT;
+	if ((e = wait_child(sel, popt, &m)) < 0)
+		return e;
+	memset(&wi, 0, sizeof(wi));
+	if (e > 0) {
+		st = (uint32_t)m.r[1];
+		wi.signo = 17;	/* SIGCHLD */
+		wi.pid = (int32_t)e;
+		wi.uid = (uint32_t)m.r[4];
+		if (st == 0xffff) {
+			wi.code = L_CLD_CONTINUED;
+			wi.status = 18;	/* SIGCONT */
+		} else if ((st & 0xff) == 0x7f) {
+			wi.code = L_CLD_STOPPED;
+			wi.status = (int32_t)((st >> 8) & 0xff);
+		} else if ((st & 0x7f) == 0) {
+			wi.code = L_CLD_EXITED;
+			wi.status = (int32_t)((st >> 8) & 0xff);
+		} else {
+			wi.code = (st & 0x80) ? L_CLD_DUMPED : L_CLD_KILLED;
+			wi.status = (int32_t)(st & 0x7f);
+		}
+		wi.utime = (int64_t)(m.r[2] / 10000000ull);
+		wi.stime = (int64_t)(m.r[3] / 10000000ull);
+	}
+	if (l_arg(r, 2) != 0 && l_copyout(l_arg(r, 2), &wi, sizeof(wi)) < 0)
+		return -L_EFAULT;
+	if (e > 0 && l_arg(r, 4) != 0 && put_rusage(l_arg(r, 4), &m) < 0)
+		return -L_EFAULT;
+	return 0;
 }
 
 L_HANDLER(wait4)

@@ -272,7 +272,7 @@ op_wait(struct lproc *p, struct sk_msg *m)
 	uint64_t opt = m->w[1];
 	int any = 0;
 
-	if (opt & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT))
+	if (opt & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | PROC_WAIT_NOEXIT))
 		return SK_ERRVAL(SK_E_INVAL, 2);
 	for (int i = 0; i < procs_end; i++) {
 		struct lproc *c = &procs[i];
@@ -281,7 +281,8 @@ op_wait(struct lproc *p, struct sk_msg *m)
 		if (c->state == P_FREE || c->ppid != p->pid || !wait_matches(c, sel, p->pgid))
 			continue;
 		any = 1;
-		if (c->state == P_ZOMBIE) {
+		m->w[4] = c->ruid;
+		if (c->state == P_ZOMBIE && !(opt & PROC_WAIT_NOEXIT)) {
 			m->w[1] = c->status;
 			m->w[2] = m->w[3] = 0;
 			if (!(opt & WNOWAIT))

@@ -52,8 +52,9 @@ enum proc_op {
 	PROC_EXIT,		/* w0 = wait status. The caller then ends itself (or is
 				   killed by proc); its parent may wait for it. */
 	PROC_WAIT,		/* w0 = pid selector, w1 = options (WNOHANG 1, WUNTRACED
-				   2, WCONTINUED 8, WNOWAIT 0x1000000) -> w0 = pid,
-				   w1 = status, w2 = user ns, w3 = system ns; w0 = 0 with
+				   2, WCONTINUED 8, WNOWAIT 0x1000000, PROC_WAIT_NOEXIT)
+				   -> w0 = pid, w1 = status, w2 = user ns, w3 = system
+				   ns, w4 = the child's real uid; w0 = 0 with
 				   WNOHANG when nothing is ready; SK_E_AGAIN without
 				   WNOHANG when nothing is ready yet; SK_E_CHILD */
 	PROC_KILL,		/* w0 = pid selector, w1 = signal (0: check only) */
@@ -93,6 +94,9 @@ enum proc_op {
 };
 
 #define PROC_FORK_VFORK		(1u << 0)	/* parent waits until exec or exit */
+#define PROC_WAIT_NOEXIT	(1u << 30)	/* PROC_WAIT w1: ended children are
+						   not reported (waitid without
+						   WEXITED) */
 #define PROC_INFO_INDEX		(1ull << 62)
 
 struct proc_info {
