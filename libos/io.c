@@ -81,9 +81,30 @@ io_wait(sk_handle_t h, uint32_t events)
 		sk_handle_close((sk_handle_t)n);	/* may not have moved */
 	if (r < 0)
 		return l_err(r);
-	if (r & (int64_t)(events | IO_POLLERR | IO_POLLHUP | IO_POLLNVAL))
+	if (r & (int64_t)(events | (events == IO_POLLPEER ? 0 :
+	    IO_POLLERR | IO_POLLHUP | IO_POLLNVAL)))
 		return 0;
 	return io_wait_armed();
+}
+
+/*
+ * Linux's blocking open of a FIFO: wait until the other side is there
+ * (io.h IO_POLLPEER). Returns 0, or -L_EINTR when a signal came first.
+ */
+int64_t
+io_wait_peer(sk_handle_t h)
+{
+	for (;;) {
+		struct sk_rpc m = { .label = IO_POLL, .w = { IO_POLLPEER } };
+		int64_t r = io_call(h, &m);
+
+		if (r < 0)
+			return r;
+		if (r & IO_POLLPEER)
+			return 0;
+		if ((r = io_wait(h, IO_POLLPEER)) < 0)
+			return r;
+	}
 }
 
 /*

@@ -140,6 +140,7 @@ int64_t io_stat(sk_handle_t h, struct io_stat *st);
 void l_stat_from(struct l_stat *ls, const struct io_stat *st);
 int64_t l_pending_signal(void);
 int64_t l_take_notes(uint64_t timeout);
+int64_t io_wait_peer(sk_handle_t h);
 
 /* path.c: a user path, made absolute against cwd or a directory fd. */
 int64_t l_path(int64_t dirfd, uint64_t upath, char *out, int empty_ok);

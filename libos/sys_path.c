@@ -42,6 +42,12 @@ do_open(int64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 	if (m.rcv_nh != 1)
 		return -L_EIO;
 	canon[m.rcv_len < sizeof(canon) ? m.rcv_len : sizeof(canon) - 1] = '\0';
+	/* A FIFO opened to read or to write waits for the other side. */
+	if ((m.r[1] & IO_S_IFMT) == IO_S_IFIFO && !(flags & IO_NONBLOCK) &&
+	    (flags & IO_O_ACCMODE) != IO_O_RDWR && (e = io_wait_peer(m.rcv_h[0])) < 0) {
+		sk_handle_close(m.rcv_h[0]);
+		return e;
+	}
 	fd = fd_install(0, m.rcv_h[0], (uint32_t)m.r[1], (flags & L_O_CLOEXEC) != 0, canon);
 	if (fd < 0) {
 		sk_handle_close(m.rcv_h[0]);

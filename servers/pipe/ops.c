@@ -311,8 +311,10 @@ op_ioctl(struct req *rq, struct rep *rp, struct end *e)
 
 /*
  * IO_POLL: w0 = events wanted, w1 = bits, optional notification ->
- * w0 = events ready (errors and hang-ups always count). With nothing
- * ready the notification is kept and signalled later.
+ * w0 = events ready (errors and hang-ups always count, but for
+ * IO_POLLPEER alone: a writer waiting for a reader is waiting out exactly
+ * that error). With nothing ready the notification is kept and signalled
+ * later.
  */
 static void
 op_poll(struct req *rq, struct rep *rp, struct end *e)
@@ -324,11 +326,11 @@ op_poll(struct req *rq, struct rep *rp, struct end *e)
 		rp->w0 = ERR(SK_E_INVAL, 0);
 		return;
 	}
-	if (rq->w[0] > 0xffff) {
+	if (rq->w[0] > 0xffff && rq->w[0] != IO_POLLPEER) {
 		rp->w0 = ERR(SK_E_INVAL, 1);
 		return;
 	}
-	want = (uint32_t)rq->w[0] | IO_POLLERR | IO_POLLHUP;
+	want = rq->w[0] == IO_POLLPEER ? IO_POLLPEER : (uint32_t)rq->w[0] | IO_POLLERR | IO_POLLHUP;
 	ready = end_poll(e) & want;
 	if (rq->nh == 0 || ready != 0) {
 		rp->w0 = ready;

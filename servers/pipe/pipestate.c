@@ -18,8 +18,10 @@ ps_init(struct pipe_state *p, void *buf, uint32_t cap)
 void
 ps_open(struct pipe_state *p, unsigned access)
 {
-	if (access & PS_READ)
+	if (access & PS_READ) {
 		p->readers++;
+		p->ropens++;
+	}
 	if (access & PS_WRITE) {
 		p->writers++;
 		p->wopens++;
@@ -84,6 +86,16 @@ ps_consume(struct pipe_state *p, uint32_t n)
 	/* Start over at the front: fewer pages of the buffer get touched. */
 	if (p->len == 0)
 		p->head = 0;
+}
+
+bool
+ps_peer(const struct pipe_state *p, unsigned access, uint64_t wsnap, uint64_t rsnap)
+{
+	if (access == (PS_READ | PS_WRITE))
+		return true;
+	if (access & PS_READ)
+		return p->writers > 0 || p->wopens != wsnap;
+	return p->readers > 0 || p->ropens != rsnap;
 }
 
 uint32_t

@@ -23,6 +23,7 @@ struct pipe_state {
 	uint32_t readers;	/* open ends with PS_READ */
 	uint32_t writers;	/* open ends with PS_WRITE */
 	uint64_t wopens;	/* write opens ever; see ps_poll */
+	uint64_t ropens;	/* read opens ever; see ps_peer */
 };
 
 /* An empty pipe over buf (cap > 0 bytes) with no ends open. */
@@ -67,5 +68,14 @@ ps_space(const struct pipe_state *p)
  */
 uint32_t ps_poll(const struct pipe_state *p, unsigned access, bool hup_wait,
     uint64_t wsnap);
+
+/*
+ * Whether the other side is there for an end with the given access that
+ * was opened when wopens and ropens were wsnap and rsnap (io.h
+ * IO_POLLPEER): a reader's peer is a writer that is open or opened
+ * since; a writer's is such a reader; an end that both reads and writes
+ * is its own peer.
+ */
+bool ps_peer(const struct pipe_state *p, unsigned access, uint64_t wsnap, uint64_t rsnap);
 
 #endif

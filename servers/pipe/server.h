@@ -68,7 +68,8 @@ struct end {
 	uint32_t gen;
 	uint32_t flags;		/* IO_NONBLOCK | IO_APPEND, as last set */
 	uint32_t nreg;		/* registrations (poll.c) on it, armed or not */
-	uint64_t wsnap;
+	uint64_t wsnap;		/* the pipe's wopens and ropens at this open */
+	uint64_t rsnap;
 };
 
 extern struct pipe pipes[MAX_PIPES];

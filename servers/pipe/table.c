@@ -128,6 +128,7 @@ end_alloc(struct pipe *p, unsigned access, uint32_t flags, struct end **out)
 	/* A lone reader sees no hang-up before a first writer (ps_poll). */
 	e->hup_wait = access == PS_READ && p->st.writers == 0;
 	e->wsnap = p->st.wopens;
+	e->rsnap = p->st.ropens;
 	ps_open(&p->st, access);
 	p->nends++;
 	*out = e;
@@ -196,6 +197,9 @@ end_poll(const struct end *e)
 {
 	const struct pipe *p = &pipes[e->pipe];
 	uint32_t ev = ps_poll(&p->st, e->access, e->hup_wait, e->wsnap);
+
+	if (ps_peer(&p->st, e->access, e->wsnap, e->rsnap))
+		ev |= IO_POLLPEER;
 
 	if (ev & IO_POLLIN)
 		ev |= POLLRDNORM;

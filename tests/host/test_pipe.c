@@ -258,3 +258,30 @@ TEST(consume_clamps_and_resets_head)
 	CHECK_EQ(p.head, 0);
 	free(p.buf);
 }
+
+/* IO_POLLPEER for FIFO opens: who is there, and who came and went. */
+TEST(peer_of_each_side)
+{
+	static uint8_t buf[64];
+	struct pipe_state p;
+	uint64_t w0, r0;
+
+	ps_init(&p, buf, sizeof(buf));
+	w0 = p.wopens;
+	r0 = p.ropens;
+	ps_open(&p, PS_READ);			/* a lone reader */
+	CHECK(!ps_peer(&p, PS_READ, w0, r0));
+	ps_open(&p, PS_WRITE);			/* a writer comes */
+	CHECK(ps_peer(&p, PS_READ, w0, r0));
+	ps_close(&p, PS_WRITE);			/* and goes: it came, all the same */
+	CHECK(ps_peer(&p, PS_READ, w0, r0));
+	CHECK(!ps_peer(&p, PS_READ, p.wopens, p.ropens));	/* a later reader waits */
+	ps_close(&p, PS_READ);
+	w0 = p.wopens;
+	r0 = p.ropens;
+	ps_open(&p, PS_WRITE);			/* a lone writer */
+	CHECK(!ps_peer(&p, PS_WRITE, w0, r0 + 0));
+	ps_open(&p, PS_READ);
+	CHECK(ps_peer(&p, PS_WRITE, w0, r0));
+	CHECK(ps_peer(&p, PS_READ | PS_WRITE, p.wopens, p.ropens));	/* O_RDWR never waits */
+}

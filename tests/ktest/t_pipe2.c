@@ -265,7 +265,8 @@ KTEST(pipe_garbage)
 	m.snd_nh = 1;
 	CHECK_OK(m.snd_h[0] = (sk_handle_t)sk_handle_dup((sk_handle_t)n, SK_R_WAIT | SK_R_TRANSFER));
 	CHECK_ERR(sk_rpc(r, &m, PTIMEOUT), SK_E_RIGHTS, -1);
-	CHECK_ERR(p_poll(r, 0x10000, 0, 0), SK_E_INVAL, 1);
+	CHECK_ERR(p_poll(r, 0x20000, 0, 0), SK_E_INVAL, 1);
+	CHECK_ERR(p_poll(r, IO_POLLPEER | IO_POLLIN, 0, 0), SK_E_INVAL, 1);	/* alone only */
 	CHECK_ERR(p_poll(r, IO_POLLOUT, (sk_handle_t)n, 0), SK_E_INVAL, 2);
 	/* A pipe end sent to the server is closed there like any handle. */
 	memset(&m, 0, sizeof(m));

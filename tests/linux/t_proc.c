@@ -107,7 +107,7 @@ main(int argc, char **argv)
 		if (fork() == 0) {
 			int n = 0;
 
-			while (getppid() == mid && n++ < 500)
+			while (getppid() == mid && n++ < 3000)
 				usleep(10000);
 			buf[0] = getppid() != mid ? 'y' : 'n';
 			write(fds[1], buf, 1);

@@ -59,6 +59,10 @@ CASES = [
      "Terminated\n143\n", 0),
     ("trap_usr1", "trap 'echo caught' USR1; kill -USR1 $$; echo after", "caught\nafter\n", 0),
     ("trap_exit", "trap 'echo bye' EXIT; echo hi", "hi\nbye\n", 0),
+    # A FIFO's open waits for the other side, as on Linux, so nothing is lost.
+    ("fifo_open_waits", "mkfifo /tmp/f; (cat /tmp/f; echo 'cat done') & sleep 0.3; "
+     "echo hi > /tmp/f; wait; mkfifo /tmp/g; (sleep 0.3; echo late > /tmp/g) & cat /tmp/g; "
+     "echo end", "hi\ncat done\nlate\nend\n", 0),
     ("mkdir_p_ls", "mkdir -p /tmp/a/b/c && ls /tmp/a/b", "c\n", 0),
     ("ls_l", "mkdir /tmp/d; echo 12345 > /tmp/d/f; chmod 640 /tmp/d/f; ls -ln /tmp/d/f | tr -s ' ' | cut -d' ' -f1-5",
      "-rw-r----- 1 0 0 6\n", 0),

@@ -110,6 +110,13 @@ enum io_seek { IO_SEEK_SET = 0, IO_SEEK_CUR = 1, IO_SEEK_END = 2 };
 #define IO_POLLERR	0x008
 #define IO_POLLHUP	0x010
 #define IO_POLLNVAL	0x020
+/*
+ * Skiff's own: the other side of a FIFO is there (for a reader: a writer
+ * has it open, or opened it since this end was opened; for a writer: the
+ * same for readers). A library OS waits for it to give Linux's blocking
+ * FIFO opens. Only asked for, never reported unasked.
+ */
+#define IO_POLLPEER	0x10000
 
 /* File types and permission bits in io_stat.mode: Linux's values. */
 #define IO_S_IFMT	0170000
