@@ -71,6 +71,7 @@ fd_close(int fd)
 
 	if (f == NULL)
 		return -L_EBADF;
+	l_lock_close(f);
 	if (f->h != 0)
 		sk_handle_close(f->h);
 	l_free(f->path);

@@ -96,6 +96,7 @@ struct libos_state {
 	char comm[16];			/* prctl(PR_SET_NAME) */
 	int strace;			/* SKIFF_STRACE=1 */
 	int fdtab_off;			/* a vfork child: the table is its parent's */
+	int record_locks;		/* fcntl locks were set: closes drop them */
 	int fd_end;			/* every descriptor from fd_end on is free */
 	struct l_fd fds[L_MAXFD];
 	char cwd[L_PATH_MAX];		/* canonical, always starts with '/' */
@@ -141,6 +142,11 @@ void l_stat_from(struct l_stat *ls, const struct io_stat *st);
 int64_t l_pending_signal(void);
 int64_t l_take_notes(uint64_t timeout);
 int64_t io_wait_peer(sk_handle_t h);
+
+/* sys_lock.c: fcntl's record locks; a close drops the process's locks. */
+int64_t l_fcntl_lock(struct l_fd *f, uint64_t cmd, uint64_t uarg);
+void l_lock_close(struct l_fd *f);
+void l_lock_exit(void);
 
 /* path.c: a user path, made absolute against cwd or a directory fd. */
 int64_t l_path(int64_t dirfd, uint64_t upath, char *out, int empty_ok);
@@ -193,7 +199,7 @@ int64_t l_clock_read(uint64_t id);
 	X(chmod) X(fchmod) X(fchmodat) X(chown) X(fchown) X(lchown) X(fchownat) \
 	X(utimensat) X(truncate) X(ftruncate) X(fsync) X(chdir) X(fchdir) \
 	X(getcwd) X(umask) X(statfs) X(fstatfs) X(mknod) X(mknodat) X(poll) \
-	X(ppoll) X(select) X(pselect6) X(sendfile) X(statx)
+	X(ppoll) X(select) X(pselect6) X(sendfile) X(statx) X(flock)
 #define L_PROC_SYSCALLS(X) \
 	X(clone) X(fork) X(vfork) X(execve) X(execveat) X(wait4) X(waitid) X(kill) \
 	X(tgkill) X(tkill) X(getpgrp) X(getpgid) X(setpgid) X(setsid) X(getsid) \

@@ -32,6 +32,7 @@
 #define L_EPIPE		32
 #define L_ERANGE	34
 #define L_ENAMETOOLONG	36
+#define L_ENOLCK	37
 #define L_ENOSYS	38
 #define L_ENOTEMPTY	39
 #define L_ELOOP		40
@@ -58,7 +59,7 @@
 	X(nanosleep, 35) X(getitimer, 36) X(alarm, 37) X(setitimer, 38) \
 	X(getpid, 39) X(sendfile, 40) X(clone, 56) X(fork, 57) X(vfork, 58) \
 	X(execve, 59) X(exit, 60) X(wait4, 61) X(kill, 62) X(uname, 63) \
-	X(fcntl, 72) X(fsync, 74) X(truncate, 76) X(ftruncate, 77) \
+	X(fcntl, 72) X(flock, 73) X(fsync, 74) X(truncate, 76) X(ftruncate, 77) \
 	X(getdents, 78) X(getcwd, 79) X(chdir, 80) X(fchdir, 81) X(rename, 82) \
 	X(mkdir, 83) X(rmdir, 84) X(creat, 85) X(link, 86) X(unlink, 87) \
 	X(symlink, 88) X(readlink, 89) X(chmod, 90) X(fchmod, 91) X(chown, 92) \

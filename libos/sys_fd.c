@@ -228,15 +228,10 @@ L_HANDLER(fcntl)
 		m.w[0] = arg & (IO_APPEND | IO_NONBLOCK);
 		e = io_call(f->h, &m);
 		return e < 0 ? e : 0;
-	case L_F_GETLK: {
-		/* Record locks: one user at a time so far; nothing ever conflicts. */
-		int16_t unlck = 2;	/* F_UNLCK */
-
-		return l_copyout(arg, &unlck, sizeof(unlck));
-	}
+	case L_F_GETLK:
 	case L_F_SETLK:
 	case L_F_SETLKW:
-		return 0;
+		return l_fcntl_lock(f, cmd, arg);
 	default:
 		return -L_EINVAL;
 	}

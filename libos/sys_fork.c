@@ -87,6 +87,7 @@ libos_child(struct child_block *cb)
 		L.tid_address = fb->tid_address;
 		L.pid = 0;
 		L.notes = 0;
+		L.record_locks = 0;	/* record locks are not inherited */
 	}
 	if (!cb->thread) {
 		sk_reflect_set((void *)libos_entry);

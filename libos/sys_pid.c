@@ -41,6 +41,7 @@ l_exit(uint32_t status)
 	struct sk_rpc m;
 
 	l_threads_exit();
+	l_lock_exit();
 	proc_req(PROC_EXIT, status, 0, 0, &m);
 	if (L.service)
 		sk_proc_exit((status & 0x7f) != 0 ? 128 + (status & 0x7f) : (status >> 8) & 0xff);

@@ -6,6 +6,7 @@
 #include "lib/fs/libfs.h"
 #include "lib/fs/perm.h"
 #include "lib/fs/fswalk.h"
+#include "lib/fs/lock.h"
 
 #define MAX_OPEN	1024
 #define BADGE_IDX(b)	((uint32_t)((b) & 0xfffff))
@@ -21,6 +22,7 @@ struct ofile {
 };
 
 static struct ofile ofiles[MAX_OPEN];
+static struct lk_table locks;	/* advisory locks of every file (io.h IO_LOCK) */
 static uint32_t instance;	/* tells this run's badges from an earlier run's */
 static char rbuf[SK_MSG_PAYLOAD_MAX + 1] __attribute__((aligned(16)));
 static char sbuf[SK_MSG_PAYLOAD_MAX] __attribute__((aligned(16)));
@@ -315,9 +317,53 @@ seekable(void *fs, const struct libfs_ops *ops, uint64_t ino)
 }
 
 /* One io.h request on open object o. */
+/*
+ * IO_LOCK on open object o (io.h): decode, then test or set. A flock lock
+ * is owned by the open object, a record lock by the process id named.
+ */
+static int64_t
+io_lock(struct ofile *o, struct sk_msg *m)
+{
+	uint64_t cmd = m->w[0], type = m->w[1], start = m->w[2], len = m->w[3];
+	uint64_t owner = m->w[4], end;
+	uint32_t obj = (uint32_t)(o - ofiles);
+	int kind = owner == IO_LK_FLOCK ? LK_FLOCK : LK_RECORD;
+	const struct lk *l;
+
+	if (cmd != IO_LK_GET && cmd != IO_LK_SET)
+		return -SK_E_INVAL;
+	if (type != IO_LK_RD && type != IO_LK_WR && type != IO_LK_UN)
+		return -SK_E_INVAL;
+	if (kind == LK_FLOCK) {
+		start = 0;
+		end = LK_END;
+		owner = ((uint64_t)o->gen << 20) | obj;	/* this open object */
+	} else {
+		if (owner == 0 || owner > 0x7fffffff || (int64_t)start < 0 || (int64_t)len < 0)
+			return -SK_E_INVAL;
+		end = len == 0 ? LK_END : start + len;
+		if (end < start)
+			return -SK_E_INVAL;
+	}
+	if (type == IO_LK_RD && (o->flags & IO_O_ACCMODE) == IO_O_WRONLY && kind == LK_RECORD)
+		return -SK_E_BADF;	/* fcntl needs the file open for reading */
+	if (type == IO_LK_WR && (o->flags & IO_O_ACCMODE) == IO_O_RDONLY && kind == LK_RECORD)
+		return -SK_E_BADF;	/* and for writing */
+	if (cmd == IO_LK_SET)
+		return lk_set(&locks, o->ino, kind, owner, obj, (int)type, start, end);
+	memset(m->w, 0, sizeof(m->w));
+	if (type == IO_LK_UN ||
+	    (l = lk_conflict(&locks, o->ino, kind, owner, (int)type, start, end)) == NULL)
+		return IO_LK_UN;
+	m->w[1] = l->start;
+	m->w[2] = l->end == LK_END ? 0 : l->end - l->start;
+	m->w[3] = l->kind == LK_FLOCK ? 0 : l->owner;
+	return l->type;
+}
+
 static int64_t
 io_request(void *fs, const struct libfs_ops *ops, struct ofile *o, uint32_t label,
-    const struct sk_msg *m, uint32_t len, const struct sk_utcb *u, struct reply *rp)
+    struct sk_msg *m, uint32_t len, const struct sk_utcb *u, struct reply *rp)
 {
 	uint32_t acc = o->flags & IO_O_ACCMODE;
 	struct io_stat st;
@@ -446,6 +492,8 @@ io_request(void *fs, const struct libfs_ops *ops, struct ofile *o, uint32_t labe
 			rp->len = out_len > IO_CHUNK ? IO_CHUNK : out_len;
 		return r;
 	}
+	case IO_LOCK:
+		return io_lock(o, m);
 	case IO_POLL:
 		/* Files and these devices are always ready. */
 		return (int64_t)(m->w[0] & (IO_POLLIN | IO_POLLOUT));
@@ -515,8 +563,10 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 		 * client's message with its label is an unknown request.
 		 */
 		if (label == SK_LABEL_CLOSED && u->sender.pid == 0) {
-			if ((o = ofile_of(m.badge)) != NULL)
+			if ((o = ofile_of(m.badge)) != NULL) {
 				o->used = 0;
+				lk_drop_obj(&locks, (uint32_t)(o - ofiles));
+			}
 			u->rcv_buf = (uint64_t)rbuf;
 			u->rcv_max = SK_MSG_PAYLOAD_MAX;
 			r = sk_recv(ep, &m, SK_FOREVER);

@@ -83,7 +83,35 @@ enum io_op {
 	IO_MAP,			/* -> handle: a read-only memory object with the file's
 				   contents (for exec and private mappings), w0 = size */
 	IO_STATFS,		/* -> payload = struct io_statfs */
+	IO_LOCK,		/* advisory locks, see below: w0 = IO_LK_GET or
+				   IO_LK_SET, w1 = IO_LK_RD, IO_LK_WR or IO_LK_UN,
+				   w2 = start, w3 = length (0: to the end of the file),
+				   w4 = the owner: IO_LK_FLOCK for a whole-file lock
+				   of this open object (flock), else a process id for
+				   a record lock (fcntl) -> IO_LK_SET: 0, or
+				   SK_E_AGAIN while another owner's lock conflicts;
+				   IO_LK_GET: w0 = IO_LK_UN when nothing conflicts,
+				   else the conflicting lock's type with w1 = start,
+				   w2 = length, w3 = its process id (0 for flock) */
 };
+
+/*
+ * Advisory locks (IO_LOCK) are kept by the file system, per file. Locks
+ * of different owners conflict when they overlap and one is a write lock;
+ * flock locks and record locks never meet (as on Linux). A flock lock
+ * belongs to the open object and goes with its last handle; a record
+ * lock belongs to the process id the request names and also goes when
+ * the open object it was set through goes. The process id is the
+ * caller's word: advisory locks are a cooperation between processes,
+ * not a protection. Requests never block: a library OS waits for a
+ * blocking lock by trying again.
+ */
+#define IO_LK_GET	0
+#define IO_LK_SET	1
+#define IO_LK_RD	0
+#define IO_LK_WR	1
+#define IO_LK_UN	2
+#define IO_LK_FLOCK	(~0ull)
 
 enum io_seek { IO_SEEK_SET = 0, IO_SEEK_CUR = 1, IO_SEEK_END = 2 };
 
