@@ -177,7 +177,11 @@ op_ioctl(struct req *r, uint32_t idx)
 	case TTY_TCFLSH:
 		return flush(arg);
 	case TTY_TCXONC:
-		return arg <= 3 ? 0 : SK_ERRVAL(SK_E_INVAL, 2);
+		if (arg > 3)
+			return SK_ERRVAL(SK_E_INVAL, 2);
+		ldisc_flow(&tty.ld, (int)arg);	/* TCOOFF, TCOON, TCIOFF, TCION */
+		pump_output();
+		return 0;
 	case TTY_TIOCSCTTY:
 		return set_ctty(r);
 	case TTY_TIOCNOTTY:

@@ -321,8 +321,19 @@ receive(struct ldisc *ld, uint8_t c)
 		ordinary(ld, c);
 		return;
 	}
-	if (IF(ld, IXON) && (IS_CC(ld, c, VSTART) || IS_CC(ld, c, VSTOP)))
-		return;		/* flow control is not implemented: ignored */
+	if (IF(ld, IXON)) {
+		/* Flow control: ^S holds the output (echo too), ^Q lets it go. */
+		if (IS_CC(ld, c, VSTOP)) {
+			ld->ostopped = 1;
+			return;
+		}
+		if (IS_CC(ld, c, VSTART)) {
+			ld->ostopped = 0;
+			return;
+		}
+		if (ld->ostopped && IF(ld, IXANY))
+			ld->ostopped = 0;	/* and the byte is input as usual */
+	}
 	if (LF(ld, ISIG)) {
 		if (IS_CC(ld, c, VINTR)) {
 			keyboard_signal(ld, LDISC_SIGINT, c);

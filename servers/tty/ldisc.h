@@ -7,8 +7,8 @@
  * It follows Linux's n_tty: canonical mode with erase (VERASE, and ^H
  * as well), kill, word erase, literal next, reprint, end of file and the
  * end-of-line characters; non-canonical mode with VMIN and VTIME; the
- * input flags ICRNL, INLCR, IGNCR, ISTRIP, IUCLC, IXON (^S and ^Q are
- * taken out of the input and otherwise ignored); ISIG; echo with ECHOE,
+ * input flags ICRNL, INLCR, IGNCR, ISTRIP, IUCLC, IXON and IXANY (^S
+ * stops the output and ^Q starts it; see ldisc_flow); ISIG; echo with ECHOE,
  * ECHOK, ECHOKE, ECHOCTL and ECHONL; output processing with OPOST and
  * ONLCR, OCRNL, ONOCR, ONLRET, OLCUC and tab expansion (XTABS). Where it
  * departs from Linux on purpose: a c_cc value of 0 disables the
@@ -59,6 +59,8 @@ struct ldisc {
 	uint8_t o[LDISC_OMAX];
 	uint32_t ohead, olen;
 	uint32_t column;	/* of the cursor, as output processing sees it */
+	uint8_t ostopped;	/* ^S came (IXON): output waits for ^Q */
+	uint8_t oflow_off;	/* tcflow(TCOOFF): output waits for TCOON */
 	uint32_t canon_column;	/* where the line being edited starts */
 
 	uint64_t last_rx;	/* when the last byte arrived (VTIME) */
@@ -110,7 +112,21 @@ size_t ldisc_write(struct ldisc *ld, const uint8_t *buf, size_t n);
 /* Whether a write would take at least one byte. */
 int ldisc_writable(const struct ldisc *ld);
 
-/* Copy up to max bytes of output for the device to dst; returns the count. */
+/*
+ * Flow control. Output is stopped after ^S (while IXON is set; ^Q, or with
+ * IXANY any byte, starts it) or tcflow(TCOOFF) (until TCOON): the queue
+ * keeps filling, but nothing goes to the device. ldisc_flow carries out
+ * tcflow: LDISC_OOFF, LDISC_OON, and LDISC_IOFF / LDISC_ION, which send
+ * the STOP or START character to the device.
+ */
+enum { LDISC_OOFF = 0, LDISC_OON, LDISC_IOFF, LDISC_ION };
+int ldisc_out_stopped(const struct ldisc *ld);
+void ldisc_flow(struct ldisc *ld, int action);
+
+/*
+ * Copy up to max bytes of output for the device to dst; returns the
+ * count, 0 while output is stopped.
+ */
 size_t ldisc_out_peek(const struct ldisc *ld, uint8_t *dst, size_t max);
 /* The device took n of them. */
 void ldisc_out_consume(struct ldisc *ld, size_t n);

@@ -133,10 +133,41 @@ ldisc_writable(const struct ldisc *ld)
 	return LDISC_OMAX - ld->olen >= 8;
 }
 
+int
+ldisc_out_stopped(const struct ldisc *ld)
+{
+	return (ld->ostopped && (ld->t.c_iflag & TTY_IXON)) || ld->oflow_off;
+}
+
+void
+ldisc_flow(struct ldisc *ld, int action)
+{
+	uint8_t c;
+
+	switch (action) {
+	case LDISC_OOFF:
+		ld->oflow_off = 1;
+		break;
+	case LDISC_OON:
+		ld->oflow_off = 0;
+		ld->ostopped = 0;
+		break;
+	case LDISC_IOFF:
+	case LDISC_ION:
+		c = ld->t.c_cc[action == LDISC_IOFF ? TTY_VSTOP : TTY_VSTART];
+		if (c != 0)
+			(void)o_put(ld, &c, 1);
+		break;
+	}
+}
+
 size_t
 ldisc_out_peek(const struct ldisc *ld, uint8_t *dst, size_t max)
 {
 	size_t n = max < ld->olen ? max : ld->olen;
+
+	if (ldisc_out_stopped(ld))
+		return 0;
 
 	for (size_t i = 0; i < n; i++)
 		dst[i] = ld->o[(ld->ohead + i) % LDISC_OMAX];

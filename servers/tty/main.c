@@ -108,7 +108,7 @@ uart_call(struct sk_rpc *m)
 void
 pump_output(void)
 {
-	while (ldisc_outq(&tty.ld) > 0 && !tty.tx_blocked) {
+	while (ldisc_outq(&tty.ld) > 0 && !tty.tx_blocked && !ldisc_out_stopped(&tty.ld)) {
 		struct sk_rpc m = { .label = UART_WRITE, .snd = io_buf };
 		size_t n = ldisc_out_peek(&tty.ld, io_buf, sizeof(io_buf));
 		int64_t r;

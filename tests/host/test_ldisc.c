@@ -418,3 +418,44 @@ TEST(utf8_erase_takes_whole_characters)
 	CHECK_OUT("\b \b\r\n");
 	CHECK_READ("a\n");
 }
+
+/* ---- flow control --------------------------------------------------------- */
+
+TEST(ctrl_s_holds_output_until_ctrl_q)
+{
+	setup();
+	type("\023");			/* ^S: not input, not echoed */
+	CHECK(ldisc_out_stopped(&L));
+	type("ab");
+	CHECK(ldisc_write(&L, (const uint8_t *)"xy", 2) == 2);
+	CHECK_OUT("");			/* echo and output wait */
+	CHECK(ldisc_outq(&L) == 4);
+	type("\021");			/* ^Q */
+	CHECK(!ldisc_out_stopped(&L));
+	CHECK_OUT("abxy");
+	type("\n");
+	CHECK_READ("ab\n");		/* ^S and ^Q never reached the input */
+}
+
+TEST(ixany_and_ixon_off_and_tcflow)
+{
+	setup();
+	L.t.c_iflag |= TTY_IXANY;
+	type("\023");
+	CHECK(ldisc_out_stopped(&L));
+	type("z");			/* any byte starts output, and is input */
+	CHECK(!ldisc_out_stopped(&L));
+	CHECK_OUT("z");
+	L.t.c_iflag &= ~(uint32_t)(TTY_IXANY | TTY_IXON);
+	type("\023");			/* without IXON ^S is an ordinary byte */
+	CHECK(!ldisc_out_stopped(&L));
+	CHECK_OUT("^S");
+	ldisc_flow(&L, LDISC_OOFF);
+	CHECK(ldisc_out_stopped(&L));
+	CHECK(ldisc_write(&L, (const uint8_t *)"q", 1) == 1);
+	CHECK_OUT("");
+	ldisc_flow(&L, LDISC_OON);
+	CHECK_OUT("q");
+	ldisc_flow(&L, LDISC_IOFF);	/* tcflow(TCIOFF) sends STOP to the device */
+	CHECK_OUT("\023");
+}

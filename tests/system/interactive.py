@@ -110,6 +110,14 @@ def run(build, res):
         step(res, con, "ctrl_z_fg", stopped and con.read_until(b"\r\nafter-fg\r\n", 30))
         con.read_until(PROMPT, 10)
         con.mark()
+        # ^S holds the output (the echo too) until ^Q.
+        con.send(b"\x13")
+        con.send(b"echo held-out\r")
+        held = not con.read_until(b"held-out", 2)
+        con.send(b"\x11")
+        step(res, con, "ctrl_s_ctrl_q", held and con.read_until(b"\r\nheld-out\r\n", 15))
+        con.read_until(PROMPT, 10)
+        con.mark()
         # A background job that reads the terminal is stopped (SIGTTIN),
         # and fg gives it the terminal; with tostop, output stops one too.
         con.send(b"cat &\r")
