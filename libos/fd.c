@@ -121,7 +121,7 @@ fd_fork_fixup(struct libos_state *s, const struct l_fd_handle *v, uint32_t n)
 void
 fd_init(const struct sk_exec_start *st)
 {
-	memset(L.fds, 0, sizeof(L.fds));
+	/* L is the first state of a new process: its descriptors are zero. */
 	L.fd_end = 3;
 	if (st->flags & SK_EXEC_F_SERVICE) {
 		for (int i = 0; i < 3; i++)

@@ -169,7 +169,8 @@ fill_start(const char *exe)
 	struct sk_exec_start *st = &exec_start;
 	int n = 0, klog = 0;
 
-	memset(st, 0, sizeof(*st));
+	/* The header only: the loader writes no more of the rest than is set. */
+	memset(st, 0, offsetof(struct sk_exec_start, fds));
 	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
 		st->h[i] = L.h[i];
 	for (int fd = 0; fd < L.fd_end && n < SK_EXEC_MAXFD; fd++) {

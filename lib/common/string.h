@@ -20,6 +20,7 @@ void *memset(void *, int, size_t);
 int memcmp(const void *, const void *, size_t);
 void *memchr(const void *, int, size_t);
 size_t strlen(const char *);
+size_t strnlen(const char *, size_t);
 int strcmp(const char *, const char *);
 int strncmp(const char *, const char *, size_t);
 char *strstr(const char *, const char *);

@@ -271,8 +271,21 @@ build_stack(sk_handle_t as, const struct elf_info *ei, uint64_t brk,
 		r = SK_ERRVAL(SK_E_TOOBIG, 0);
 		goto out;
 	}
-	memcpy(sb.buf + (stp - base), st, sizeof(*st));
-	r = sk_as_write(as, stp, sb.buf + (stp - base), SK_LINUX_STACK_TOP - stp);
+	/*
+	 * The stack's contents, then only the used parts of the start block:
+	 * its header and descriptors, and the two strings (the rest of it is
+	 * fresh, zero memory, and the libos reads no further).
+	 */
+	r = sk_as_write(as, sp, sb.buf + (sp - base), SK_LINUX_STACK_TOP - sp);
+	if (r >= 0)
+		r = sk_as_write(as, stp, st, offsetof(struct sk_exec_start, fds) +
+		    st->nfds * sizeof(st->fds[0]));
+	if (r >= 0)
+		r = sk_as_write(as, stp + offsetof(struct sk_exec_start, cwd), st->cwd,
+		    strnlen(st->cwd, sizeof(st->cwd) - 1) + 1);
+	if (r >= 0)
+		r = sk_as_write(as, stp + offsetof(struct sk_exec_start, exe), st->exe,
+		    strnlen(st->exe, sizeof(st->exe) - 1) + 1);
 	if (r >= 0)
 		r = (int64_t)stp;
 out:

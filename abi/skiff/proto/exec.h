@@ -96,6 +96,11 @@ struct sk_exec_fd {
 	uint32_t _pad;
 };
 
+/*
+ * The loader writes only the used part of the block into the new process
+ * (the header, fds[0..nfds), and cwd and exe up to their NULs): the libos
+ * must read no more than that.
+ */
 struct sk_exec_start {
 	uint64_t magic;
 	uint64_t entry;		/* the program's entry point */
