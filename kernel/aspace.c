@@ -612,22 +612,30 @@ pte_allows(pte_t e, uint32_t access)
 	return (e & (need | deny)) == need;
 }
 
+/* user_page when the PTE does not allow the access yet: fault, retry. */
+static uint64_t
+user_page_fault(struct aspace *as, uint64_t uaddr, uint32_t access)
+{
+	pte_t e;
+
+	if (as_fault(as, uaddr, access) != SK_OK)
+		return 0;
+	e = pte_of(as->pml4_pa, uaddr);
+	return pte_allows(e, access) ? (e & PTE_ADDR) + (uaddr % PAGE_SIZE) : 0;
+}
+
 /*
  * Translate uaddr for a kernel access of kind access, faulting the page in
  * like the user would. Returns the physical address or 0.
  */
-static uint64_t
+static inline uint64_t
 user_page(struct aspace *as, uint64_t uaddr, uint32_t access)
 {
-	for (int tries = 0; tries < 2; tries++) {
-		pte_t e = pte_of(as->pml4_pa, uaddr);
+	pte_t e = pte_of(as->pml4_pa, uaddr);
 
-		if (pte_allows(e, access))
-			return (e & PTE_ADDR) + (uaddr % PAGE_SIZE);
-		if (as_fault(as, uaddr, access) != SK_OK)
-			return 0;
-	}
-	return 0;
+	if (__builtin_expect(pte_allows(e, access), 1))
+		return (e & PTE_ADDR) + (uaddr % PAGE_SIZE);
+	return user_page_fault(as, uaddr, access);
 }
 
 int
@@ -750,6 +758,14 @@ as_copy_between(struct aspace *dst, uint64_t dva, struct aspace *src,
 		return SK_OK;
 	if (len > SK_MSG_PAYLOAD_MAX)
 		return copy_between_large(dst, dva, src, sva, len);
+	if (len <= PAGE_SIZE - dva % PAGE_SIZE && len <= PAGE_SIZE - sva % PAGE_SIZE) {
+		/* Within one page on each side: the translations are the check. */
+		if ((dpa[0] = user_page(dst, dva, SK_PROT_WRITE)) == 0 ||
+		    (spa[0] = user_page(src, sva, SK_PROT_READ)) == 0)
+			return SK_E_FAULT;
+		memcpy(P2V(dpa[0]), P2V(spa[0]), len);
+		return SK_OK;
+	}
 	if (!user_pages(dst, dva, len, SK_PROT_WRITE, dpa) ||
 	    !user_pages(src, sva, len, SK_PROT_READ, spa))
 		return SK_E_FAULT;
