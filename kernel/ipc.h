@@ -68,10 +68,16 @@ void ep_track_closed(struct endpoint *ep, uint64_t badge);
 void ep_take_notice(struct endpoint *ep, struct thread *r);
 void ep_track_destroy(struct endpoint *ep);
 
-/* The fast path (ipc_fast.c): true if it handled the system call. */
+/*
+ * The fast path (ipc_fast.c): true if it handled the system call. It
+ * takes payloads of up to IPC_FAST_PAYLOAD bytes (two pages on each side
+ * at most), which covers a page of file or pipe data.
+ */
+#define IPC_FAST_PAYLOAD	4096u
 bool ipc_fast_call(struct trapframe *tf);
-extern uint64_t ipc_fast_count, ipc_slow_count;	/* for kstat */
 bool ipc_fast_reply_recv(struct trapframe *tf);
+extern uint64_t ipc_fast_count, ipc_slow_count;	/* for kstat */
+extern uint64_t ipc_fast_long_count;
 bool ipc_send_fault(struct thread *t, uint64_t addr, uint64_t access,
     uint64_t vector, uint64_t error);
 
@@ -86,6 +92,5 @@ int64_t sys_call(struct trapframe *tf);
 int64_t sys_recv(struct trapframe *tf);
 int64_t sys_reply(struct trapframe *tf);
 int64_t sys_reply_recv(struct trapframe *tf);
-bool ipc_fastpath_call(struct trapframe *tf);
 
 #endif

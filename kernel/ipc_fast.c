@@ -1,27 +1,35 @@
 /*
- * The IPC fast path: call and reply_recv of register-only messages when
- * the other side is already waiting. Each is a straight line of checks
- * and then a direct switch to the other thread, without the run queues.
- * When any check fails the function returns false having changed nothing,
- * and the slow path in ipc.c handles the system call from the start, so
- * the two paths always agree on what a call means.
+ * The IPC fast path: call and reply_recv when the other side is already
+ * waiting, of register-only messages and of long messages with a payload
+ * of at most IPC_FAST_PAYLOAD bytes and no handles. Each is a straight
+ * line of checks and then a direct switch to the other thread, without
+ * the run queues. When any check fails the function returns false having
+ * changed nothing the slow path would not change in the same way (the
+ * payload copy may have faulted pages in, as the slow path's copy
+ * would), and the slow path in ipc.c handles the system call from the
+ * start, so the two paths always agree on what a call means.
  *
- * Not taken here (slow path): long messages, finite timeouts, fault
+ * Not taken here (slow path): handles in a message, payloads over the
+ * bound or larger than the receiver's buffer, a payload copy that fails
+ * on either side, SK_NOWAIT calls, finite timeouts of reply_recv, fault
  * replies, a busy endpoint (callers or close notices queued for
- * reply_recv), a missing
- * handle or right, a partner outranked by another ready thread, and a
- * caller that has been killed (thread_block turns that into an error).
+ * reply_recv), a missing handle or right, a partner outranked by another
+ * ready thread, and a caller that has been killed (thread_block turns
+ * that into an error). A call's finite timeout arms the caller's timer
+ * exactly as thread_block does.
  *
  * Lock: the big kernel lock, held on entry and on return.
  */
 #include "kernel/ipc_internal.h"
 #include "kernel/handle.h"
 #include "kernel/sched.h"
+#include "kernel/aspace.h"
 #include "abi/skiff/errors.h"
 #include "abi/skiff/syscall.h"
 #include "abi/skiff/ipc.h"
 
 uint64_t ipc_fast_count;	/* system calls the fast path handled */
+uint64_t ipc_fast_long_count;	/* ... of which with SK_TAG_LONG */
 
 /*
  * Look up endpoint handle h of the current process with all of rights.
@@ -62,11 +70,36 @@ fast_unblock(struct thread *t)
 }
 
 static inline void
-fast_block(struct thread *t, enum block_kind k)
+fast_block(struct thread *t, enum block_kind k, uint64_t deadline)
 {
 	t->block = k;
 	t->state = T_BLOCKED;
 	t->wake_result = SK_OK;
+	if (deadline != 0)
+		timer_add(t, deadline);
+}
+
+/*
+ * The payload of s's long message into r's receive buffer, for a message
+ * the fast path may take: no handles, at most IPC_FAST_PAYLOAD bytes and
+ * no more than r's buffer holds. Reads s's descriptor once. Returns the
+ * length, or -1 with nothing copied when the slow path must decide
+ * (which then reports the error, if there is one).
+ */
+static inline int64_t
+fast_payload(struct thread *s, struct thread *r)
+{
+	struct sk_utcb *su = s->utcb, *ru = r->utcb;
+	uint64_t buf = __atomic_load_n(&su->snd_buf, __ATOMIC_RELAXED);
+	uint32_t len = __atomic_load_n(&su->snd_len, __ATOMIC_RELAXED);
+
+	if (__atomic_load_n(&su->snd_nh, __ATOMIC_RELAXED) != 0 ||
+	    len > IPC_FAST_PAYLOAD || len > ru->rcv_max)
+		return -1;
+	if (len > 0 && as_copy_between(r->proc->as, ru->rcv_buf, s->proc->as,
+	    buf, len) != SK_OK)
+		return -1;
+	return len;
 }
 
 /*
@@ -80,8 +113,10 @@ ipc_fast_call(struct trapframe *tf)
 	struct thread *t = current_thread(), *r;
 	struct handle_slot *s;
 	struct endpoint *ep;
+	uint64_t deadline = 0;
+	int64_t len = 0;
 
-	if ((tf->rsi & SK_TAG_LONG) || tf->r14 != SK_FOREVER || t->killed)
+	if (tf->r14 == SK_NOWAIT || t->killed)
 		return false;
 	if ((s = fast_ep_slot(t, (uint32_t)tf->rdi, SK_R_SEND)) == NULL)
 		return false;
@@ -91,11 +126,17 @@ ipc_fast_call(struct trapframe *tf)
 	r = list_first(&ep->receivers, struct thread, wait_link);
 	if (!fast_may_run(r))
 		return false;
+	if ((tf->rsi & SK_TAG_LONG) && (len = fast_payload(t, r)) < 0)
+		return false;
 
-	/* Every check passed: from here on the call cannot fail. */
+	/* Every check passed and the payload is there: the call cannot fail. */
 	ipc_fast_count++;
+	if (tf->rsi & SK_TAG_LONG)
+		ipc_fast_long_count++;
+	if (tf->r14 != SK_FOREVER)
+		deadline = deadline_from_timeout(tf->r14);
 	ipc_wait_off(r);		/* t's handle still holds ep */
-	r->utcb->rcv_len = 0;
+	r->utcb->rcv_len = (uint32_t)len;
 	r->utcb->rcv_nh = 0;
 	ipc_copy_regs(r->tf, tf);
 	r->tf->rdi = s->badge;
@@ -103,22 +144,22 @@ ipc_fast_call(struct trapframe *tf)
 	r->caller = t;
 	t->callee = r;
 	t->send_badge = s->badge;
-	t->long_msg = false;
+	t->long_msg = (tf->rsi & SK_TAG_LONG) != 0;
 	t->fault_call = false;
 	fast_unblock(r);
-	fast_block(t, BLOCK_REPLY);
+	fast_block(t, BLOCK_REPLY, deadline);
 	sched_switch_to(r);
 
-	/* Woken by the reply, or by an error (peer died, killed). */
+	/* Woken by the reply, or by an error (peer died, killed, timed out). */
 	tf->rax = (uint64_t)t->wake_result;
 	return true;
 }
 
 /*
- * reply_recv(ep, reply in registers, timeout = SK_FOREVER) by a server
- * that owes a register-only reply to a caller and finds no other caller
- * queued: the reply goes straight to the caller, which runs at once, and
- * the server waits on ep.
+ * reply_recv(ep, reply, timeout = SK_FOREVER) by a server that owes a
+ * reply to a caller and finds no other caller queued: the reply (its
+ * registers and payload) goes straight to the caller, which runs at once,
+ * and the server waits on ep.
  */
 bool
 ipc_fast_reply_recv(struct trapframe *tf)
@@ -126,8 +167,9 @@ ipc_fast_reply_recv(struct trapframe *tf)
 	struct thread *t = current_thread(), *c = t->caller;
 	struct handle_slot *s;
 	struct endpoint *ep;
+	int64_t len = 0;
 
-	if ((tf->rsi & SK_TAG_LONG) || tf->r14 != SK_FOREVER || t->killed)
+	if (tf->r14 != SK_FOREVER || t->killed)
 		return false;
 	if (c == NULL || c->fault_call)
 		return false;
@@ -141,18 +183,22 @@ ipc_fast_reply_recv(struct trapframe *tf)
 	if (c->state != T_BLOCKED || c->block != BLOCK_REPLY)
 		panic("ipc_fast_reply_recv: caller %lu is not waiting for a reply",
 		    c->obj.koid);
+	if ((tf->rsi & SK_TAG_LONG) && (len = fast_payload(t, c)) < 0)
+		return false;
 
 	ipc_fast_count++;
+	if (tf->rsi & SK_TAG_LONG)
+		ipc_fast_long_count++;
 	t->caller = NULL;
 	c->callee = NULL;
-	c->utcb->rcv_len = 0;
+	c->utcb->rcv_len = (uint32_t)len;
 	c->utcb->rcv_nh = 0;
 	ipc_copy_regs(c->tf, tf);
 	fast_unblock(c);
 	t->utcb->rcv_len = 0;
 	t->utcb->rcv_nh = 0;
 	ipc_wait_on(t, ep, &ep->receivers);
-	fast_block(t, BLOCK_RECV);
+	fast_block(t, BLOCK_RECV, 0);
 	sched_switch_to(c);
 
 	/* Woken with a message, or by an error (no receive handle, killed). */

@@ -141,17 +141,20 @@ as_rw(struct trapframe *tf, bool write)
 	if (len > (1ull << 30))
 		return SK_ERRVAL(SK_E_TOOBIG, 4);
 	other = (struct aspace *)o;
-	/* Check both sides first: the error names the bad one, nothing is copied. */
+	/* The copy checks both sides before it copies a byte. */
+	if (write)
+		e = as_copy_between(other, tf->rsi, current_process()->as, tf->rdx, len);
+	else
+		e = as_copy_between(current_process()->as, tf->rdx, other, tf->rsi, len);
+	if (e == SK_OK)
+		return SK_OK;
+	/* Nothing was copied; name the bad side, the other process's first. */
 	if (as_user_ok(other, tf->rsi, len, write ? SK_PROT_WRITE : SK_PROT_READ) != SK_OK)
 		return SK_ERRVAL(SK_E_FAULT, 2);
 	if (as_user_ok(current_process()->as, tf->rdx, len,
 	    write ? SK_PROT_READ : SK_PROT_WRITE) != SK_OK)
 		return SK_ERRVAL(SK_E_FAULT, 3);
-	if (write)
-		e = as_copy_between(other, tf->rsi, current_process()->as, tf->rdx, len);
-	else
-		e = as_copy_between(current_process()->as, tf->rdx, other, tf->rsi, len);
-	return e == SK_OK ? SK_OK : SK_ERRVAL(SK_E_FAULT, 0);
+	return SK_ERRVAL(SK_E_FAULT, 0);
 }
 
 int64_t sys_as_read(struct trapframe *tf) { return as_rw(tf, false); }

@@ -224,6 +224,7 @@ sys_kstat(struct trapframe *tf)
 	ks.ncpus = (uint32_t)ncpus;
 	ks.ipc_fast = ipc_fast_count;
 	ks.ipc_slow = ipc_slow_count;
+	ks.ipc_fast_long = ipc_fast_long_count;
 	if (copyout(tf->rdi, &ks, sizeof(ks)) != SK_OK)
 		return SK_ERRVAL(SK_E_FAULT, 1);
 	return SK_OK;

@@ -169,7 +169,7 @@ deadline_from_timeout(uint64_t timeout_ns)
 	return now + (timeout_ns ? timeout_ns : 1);
 }
 
-static void
+void
 timer_add(struct thread *t, uint64_t deadline)
 {
 	struct list_head *pos;

@@ -100,6 +100,11 @@ int64_t thread_block(enum block_kind k, uint64_t deadline);
 void thread_wake(struct thread *t, int64_t result);
 void timeouts_expire(uint64_t now);
 uint64_t deadline_from_timeout(uint64_t timeout_ns);
+/*
+ * Put t, which is about to block, on the timeout list: at deadline (ns
+ * since boot) its wait is cancelled and it wakes with SK_E_TIMEOUT.
+ */
+void timer_add(struct thread *t, uint64_t deadline);
 
 static inline struct thread *current_thread(void);
 

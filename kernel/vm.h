@@ -21,6 +21,7 @@ typedef uint64_t pte_t;
 #define PTE_G		(1ull << 8)
 #define PTE_ANON	(1ull << 9)	/* page owned by the address space (refcounted) */
 #define PTE_COW		(1ull << 10)	/* writable once copied */
+#define PTE_NOREAD	(1ull << 11)	/* the region does not allow reads */
 #define PTE_NX		(1ull << 63)
 #define PTE_ADDR	0x000ffffffffff000ull
 

@@ -13,13 +13,15 @@ static int64_t
 path_req(uint32_t label, const char *path, uint64_t w0, uint64_t w1, uint64_t w2,
     void *rcv, uint32_t rcv_max, struct sk_rpc *m)
 {
-	memset(m, 0, sizeof(*m));
+	/* The request half only: sk_rpc writes the reply half. */
 	m->label = label;
 	m->w[0] = w0;
 	m->w[1] = w1;
 	m->w[2] = w2;
+	m->w[3] = m->w[4] = m->w[5] = 0;
 	m->snd = path;
 	m->snd_len = (uint32_t)strlen(path) + 1;
+	m->snd_nh = 0;
 	m->rcv = rcv;
 	m->rcv_max = rcv_max;
 	return vfs_call(m);

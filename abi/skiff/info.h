@@ -48,8 +48,9 @@ struct sk_kstat {
 	uint64_t kstack_pages;		/* pages of free kernel stacks kept for reuse */
 	uint64_t ipc_fast;		/* calls and reply_recvs on the fast path */
 	uint64_t ipc_slow;		/* ... and on the slow path */
+	uint64_t ipc_fast_long;		/* of ipc_fast, those with a payload */
 };
-_Static_assert(sizeof(struct sk_kstat) == 8 * 5 + 8 * SK_OBJ_TYPES + 8 + 16,
+_Static_assert(sizeof(struct sk_kstat) == 8 * 5 + 8 * SK_OBJ_TYPES + 8 + 24,
     "sk_kstat layout");
 
 #endif

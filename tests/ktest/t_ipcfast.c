@@ -1,7 +1,8 @@
 /*
- * The IPC fast path (kernel/ipc_fast.c): register-only call and
- * reply_recv with SK_FOREVER. The kernel's fast/slow counters in kstat
- * show which path ran; the results must be the same either way.
+ * The IPC fast path (kernel/ipc_fast.c) with register-only messages and
+ * short payloads (t_ipclong.c has the payload cases). The kernel's
+ * fast/slow counters in kstat show which path ran; the results must be
+ * the same either way.
  */
 #include "ktest.h"
 
@@ -127,7 +128,7 @@ KTEST(ipc_fast_and_slow_alternate)
 			u->snd_nh = 0;
 			m.tag |= SK_TAG_LONG;
 		}
-		/* Odd rounds use a finite timeout: always the slow path. */
+		/* Odd rounds use a finite timeout, which arms the caller's timer. */
 		CHECK_OK(sk_call((sk_handle_t)ep, &m, (i & 1) ? 10 * SEC : SK_FOREVER));
 		CHECK(m.w[0] == i + 1);
 		CHECK(m.w[3] == (lng ? 40u : 0u));
