@@ -81,6 +81,18 @@ def step(res, con, name, ok):
     return ok
 
 
+def echoed(con, text, timeout=20):
+    """Type `echo text`; True when its output line appears."""
+    con.send(b"echo " + text + b"\r")
+    return con.read_until(b"\r\n" + text + b"\r\n", timeout)
+
+
+def settle(con):
+    """Wait for the next prompt and start a new mark."""
+    con.read_until(PROMPT, 10)
+    con.mark()
+
+
 def run(build, res):
     con = Console(build)
     try:
@@ -90,15 +102,12 @@ def run(build, res):
         # Line editing: a wrong letter erased with DEL before Enter.
         con.send(b"echo hel\x7f\x7fello\r")
         step(res, con, "line_editing", con.read_until(b"\r\nhello\r\n", 20))
-        con.read_until(PROMPT, 10)
-        con.mark()
+        settle(con)
         con.send(b"sleep 100\r")
         time.sleep(1.5)
         con.send(b"\x03")
-        con.send(b"echo after-ctrl-c\r")
-        step(res, con, "ctrl_c", con.read_until(b"\r\nafter-ctrl-c\r\n", 20))
-        con.read_until(PROMPT, 10)
-        con.mark()
+        step(res, con, "ctrl_c", echoed(con, b"after-ctrl-c"))
+        settle(con)
         con.send(b"sleep 2\r")
         time.sleep(1.0)
         con.send(b"\x1a")
@@ -106,26 +115,22 @@ def run(build, res):
         con.mark()
         con.send(b"fg\r")
         time.sleep(0.5)
-        con.send(b"echo after-fg\r")
-        step(res, con, "ctrl_z_fg", stopped and con.read_until(b"\r\nafter-fg\r\n", 30))
-        con.read_until(PROMPT, 10)
-        con.mark()
+        step(res, con, "ctrl_z_fg", stopped and echoed(con, b"after-fg", 30))
+        settle(con)
         # ^S holds the output (the echo too) until ^Q.
         con.send(b"\x13")
         con.send(b"echo held-out\r")
         held = not con.read_until(b"held-out", 2)
         con.send(b"\x11")
         step(res, con, "ctrl_s_ctrl_q", held and con.read_until(b"\r\nheld-out\r\n", 15))
-        con.read_until(PROMPT, 10)
-        con.mark()
+        settle(con)
         # A background job that reads the terminal is stopped (SIGTTIN),
         # and fg gives it the terminal; with tostop, output stops one too.
         con.send(b"cat &\r")
         time.sleep(1.5)
         con.send(b"\r")
         bg = con.read_until(b"Stopped (tty input)", 15)
-        con.read_until(PROMPT, 10)
-        con.mark()
+        settle(con)
         con.send(b"fg\r")
         time.sleep(1.0)
         con.send(b"to-cat\r")
@@ -137,29 +142,23 @@ def run(build, res):
         time.sleep(1.5)
         con.send(b"\r")
         step(res, con, "sigttou", con.read_until(b"Stopped (tty output)", 15))
-        con.read_until(PROMPT, 10)
-        con.mark()
+        settle(con)
         con.send(b"stty -tostop; fg\r")
         step(res, con, "sigttou_fg", con.read_until(b"bg-out\r\n", 15))
-        con.read_until(PROMPT, 10)
-        con.mark()
+        settle(con)
         # The serial driver and then the terminal server are restarted
         # under the running shell: input still arrives, and after the tty
         # restart init gives the console a new login shell.
         con.send(b"svc restart uart16550\r")
         con.read_until(PROMPT, 15)
         con.mark()
-        con.send(b"echo after-uart\r")
-        step(res, con, "uart_restart", con.read_until(b"\r\nafter-uart\r\n", 20))
-        con.read_until(PROMPT, 10)
-        con.mark()
+        step(res, con, "uart_restart", echoed(con, b"after-uart"))
+        settle(con)
         con.send(b"svc restart tty\r")
         con.read_until(PROMPT, 20)
         con.mark()
-        con.send(b"echo after-tty\r")
-        step(res, con, "tty_restart", con.read_until(b"\r\nafter-tty\r\n", 20))
-        con.read_until(PROMPT, 10)
-        con.mark()
+        step(res, con, "tty_restart", echoed(con, b"after-tty"))
+        settle(con)
         con.send(b"vi /tmp/v.txt\r")
         time.sleep(2.0)
         con.send(b"ihello from vi\x1b", pause=0.1)
