@@ -60,6 +60,19 @@ main(void)
 	CHECK(efault(syscall(SYS_chdir, BAD)), "chdir: bad path");
 	CHECK(efault(syscall(SYS_execve, BAD, NULL, NULL)), "execve: bad path");
 	CHECK(efault(syscall(SYS_clock_gettime, 0, BAD)), "clock_gettime: bad buffer");
+	CHECK(efault(syscall(SYS_clock_settime, 0, BAD)), "clock_settime: bad time");
+	CHECK(efault(syscall(SYS_settimeofday, BAD, NULL)), "settimeofday: bad time");
+	CHECK(efault(syscall(SYS_gettimeofday, BAD, NULL)), "gettimeofday: bad buffer");
+	CHECK(efault(syscall(SYS_nanosleep, BAD, NULL)), "nanosleep: bad time");
+	CHECK(efault(syscall(SYS_statx, AT_FDCWD, BAD, 0, 0x7ff, buf_dummy())), "statx: bad path");
+	CHECK(efault(syscall(SYS_getgroups, 4, BAD)) || syscall(SYS_getgroups, 0, NULL) == 0,
+	    "getgroups: bad list");
+	CHECK(efault(syscall(SYS_setgroups, 1, BAD)), "setgroups: bad list");
+	CHECK(efault(syscall(SYS_wait4, -1, BAD, 0, NULL)) || errno == ECHILD, "wait4: bad status");
+	CHECK(efault(syscall(SYS_fcntl, fd, F_SETLK, BAD)), "fcntl F_SETLK: bad struct flock");
+	CHECK(efault(syscall(SYS_fcntl, fd, F_GETLK, KBAD)), "fcntl F_GETLK: kernel-space flock");
+	CHECK(efault(syscall(SYS_getrandom, BAD, 16, 0)), "getrandom: bad buffer");
+	CHECK(efault(syscall(SYS_sched_getaffinity, 0, 128, BAD)), "sched_getaffinity: bad mask");
 	CHECK(syscall(SYS_read, 12345, buf_dummy(), 1) < 0 && errno == EBADF, "read: bad descriptor");
 	CHECK(pipe(fds) == 0 && write(fds[1], "ok", 2) == 2, "pipes still work afterwards");
 	CHECK(stat("/tmp/t_badptr.dat", &st) == 0 && st.st_size == 10, "the file system still works");
