@@ -84,3 +84,38 @@ TEST(every_day_matches_the_host_calendar)
 		    (unsigned)tm.tm_mday), d);
 	}
 }
+
+TEST(encode_decodes_back_in_every_format)
+{
+	static const uint8_t formats[] = { CMOS_B_24H, 0, CMOS_B_24H | CMOS_B_BINARY,
+	    CMOS_B_BINARY };
+
+	for (int64_t t = 0; t < 4102444800ll; t += 86400 * 37 + 3671) {
+		for (size_t f = 0; f < sizeof(formats); f++) {
+			struct cmos_regs r;
+
+			REQUIRE(cmos_encode(t, formats[f], &r) == 0);
+			CHECK_EQ(cmos_decode(&r), t);
+		}
+	}
+	CHECK_EQ(cmos_encode(-1, CMOS_B_24H, &(struct cmos_regs){ 0 }), -1);
+}
+
+TEST(broken_down_time_matches_gmtime)
+{
+	for (int64_t t = 0; t < 4102444800ll; t += 86400 * 11 + 4001) {
+		struct cmos_tm tm;
+		struct tm h;
+		time_t ht = (time_t)t;
+
+		cmos_to_tm(t, &tm);
+		REQUIRE(gmtime_r(&ht, &h) != NULL);
+		CHECK(tm.sec == h.tm_sec && tm.min == h.tm_min && tm.hour == h.tm_hour &&
+		    tm.mday == h.tm_mday && tm.mon == h.tm_mon && tm.year == h.tm_year &&
+		    tm.wday == h.tm_wday && tm.yday == h.tm_yday);
+		CHECK_EQ(cmos_from_tm(&tm), t);
+	}
+	struct cmos_tm bad = { 0, 0, 0, 30, 1, 124, 0, 0, 0 };	/* 2024-02-30 */
+
+	CHECK_EQ(cmos_from_tm(&bad), -1);
+}
