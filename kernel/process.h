@@ -40,6 +40,8 @@ struct process {
 	struct endpoint *fault_ep;	/* counted, or NULL */
 	uint64_t fault_badge;
 	uint64_t reflect_entry;		/* 0 = no library OS registered */
+	uint64_t reflect_leave;		/* its user-mode return (reflect.c) */
+	uint64_t reflect_leave_len;	/* bytes; 0 = none */
 	uint8_t *iomap;			/* 8 KiB I/O bitmap (1 = denied), or NULL */
 	uint32_t iomap_gen;		/* bumped on every change of iomap */
 	struct list_head watchers;

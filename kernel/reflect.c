@@ -5,10 +5,15 @@
  * state (with RIP after the syscall instruction, and the FS and GS bases)
  * into utcb->reflect and enters the process's registered entry point with
  * RSP = utcb->reflect_stack - 8 (as if called) and RDI = the user address
- * of utcb->reflect. The library OS may edit that frame and resumes it with
- * the native call reflect_return. A process with no entry point, a thread
- * without a reflection stack, or a foreign syscall made while the library
- * OS is still handling one, is a fault.
+ * of utcb->reflect, and sets utcb->reflect_busy. The library OS may edit
+ * that frame and resumes it with the native call reflect_return, or
+ * itself in user mode (lib/sk/reflect_leave.S), clearing reflect_busy as it
+ * goes. A process with no entry point, a thread without a reflection
+ * stack, or a foreign syscall made while reflect_busy is set, is a fault.
+ * Nothing the kernel reads from the UTCB is trusted: the busy word only
+ * decides between a fault and an entry for the process's own thread, and
+ * every frame is checked before it is resumed. docs/kernel.md has the
+ * races of the user-mode return.
  *
  * Lock: the big kernel lock.
  */
@@ -53,8 +58,28 @@ user_fault(struct trapframe *tf, uint64_t addr, uint64_t access)
 }
 
 /*
+ * Whether t is in its library OS, as its UTCB says. The word is the
+ * library OS's to clear, so any value is possible; anything but zero
+ * means "in the library OS", which only holds back the process's own
+ * interrupts and makes its own foreign syscalls faults.
+ */
+static bool
+in_libos(struct thread *t)
+{
+	return __atomic_load_n(&t->utcb->reflect_busy, __ATOMIC_RELAXED) != 0;
+}
+
+static void
+set_pending(struct thread *t, uint64_t v)
+{
+	__atomic_store_n(&t->utcb->reflect_pending, v, __ATOMIC_RELAXED);
+}
+
+/*
  * Save the user state in tf into t's UTCB frame and make tf return into
- * the library OS at entry on its stack, with RDI = the frame.
+ * the library OS at entry on its stack, with RDI = the frame. The library
+ * OS starts with clean flags (DF, AC and TF clear) whatever the program's
+ * were; they are in the frame.
  */
 static void
 enter_libos(struct thread *t, struct trapframe *tf, uint64_t entry, uint64_t stack)
@@ -69,10 +94,40 @@ enter_libos(struct thread *t, struct trapframe *tf, uint64_t entry, uint64_t sta
 	r->rflags = tf->rflags;
 	r->fs_base = rdmsr(MSR_FS_BASE);
 	r->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
-	t->in_reflect = true;
+	__atomic_store_n(&t->utcb->reflect_busy, 1, __ATOMIC_RELAXED);
 	tf->rip = entry;
 	tf->rsp = (stack & ~15ull) - 8;
 	tf->rdi = t->utcb_va + offsetof(struct sk_utcb, reflect);
+	tf->rflags = RFLAGS_IF | 2;
+}
+
+/*
+ * Make tf return to the frame in t's UTCB, after checking it: RIP and
+ * the FS and GS bases must be user addresses, and only the flags a user
+ * may set come from it. The thread has then left its library OS. On an
+ * error nothing has changed.
+ */
+static int64_t
+resume_frame(struct thread *t, struct trapframe *tf)
+{
+	struct sk_regs r;
+
+	memcpy(&r, &t->utcb->reflect, sizeof(r));	/* one snapshot */
+	if (r.rip >= USER_TOP)
+		return SK_ERRVAL(SK_E_RANGE, 0);
+	if (r.fs_base >= USER_TOP || r.gs_base >= USER_TOP)
+		return SK_ERRVAL(SK_E_RANGE, 0);
+	__atomic_store_n(&t->utcb->reflect_busy, 0, __ATOMIC_RELAXED);
+	tf->rax = r.rax; tf->rbx = r.rbx; tf->rcx = r.rcx; tf->rdx = r.rdx;
+	tf->rsi = r.rsi; tf->rdi = r.rdi; tf->rbp = r.rbp; tf->rsp = r.rsp;
+	tf->r8 = r.r8; tf->r9 = r.r9; tf->r10 = r.r10; tf->r11 = r.r11;
+	tf->r12 = r.r12; tf->r13 = r.r13; tf->r14 = r.r14; tf->r15 = r.r15;
+	tf->rip = r.rip;
+	tf->rflags = (r.rflags & (USER_RFLAGS | USER_RFLAGS_EXT)) | RFLAGS_IF | 2;
+	tf->vector = 0;		/* return with iretq: every register exact */
+	wrmsr(MSR_FS_BASE, r.fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, r.gs_base);
+	return SK_OK;
 }
 
 void
@@ -83,7 +138,7 @@ reflect_syscall(struct trapframe *tf)
 	uint64_t stack = __atomic_load_n(&u->reflect_stack, __ATOMIC_RELAXED);
 	uint64_t entry = t->proc->reflect_entry;
 
-	if (entry == 0 || t->in_reflect || stack < PAGE_SIZE || stack > USER_TOP) {
+	if (entry == 0 || in_libos(t) || stack < PAGE_SIZE || stack > USER_TOP) {
 		uint64_t nr = tf->rax;
 
 		tf->rax = SK_ERRVAL(SK_E_NOSYS, 0);
@@ -99,34 +154,77 @@ reflect_syscall(struct trapframe *tf)
 /*
  * A thread marked by proc_interrupt, about to return to user code, enters
  * its library OS with its current state as the frame (no system call).
- * Not while it is in the library OS already: it is entered again when it
- * leaves with reflect_return. A process without a library OS ignores it.
+ * A thread in its library OS is not entered: its reflect_pending word
+ * says an interrupt waits, and it is entered when it leaves through
+ * reflect_return. A thread on the library OS's user-mode return (the
+ * registered leave range) has committed to the frame in its UTCB: it is
+ * finished here as reflect_return would, and then entered, so the frame
+ * the library OS meant to resume is the one it sees; a frame that
+ * reflect_return would refuse leaves the thread where it is. A process
+ * without a library OS ignores interrupts.
  */
-void
-reflect_interrupt_check(struct trapframe *tf)
+static void __attribute__((noinline))
+interrupt_due(struct thread *t, struct trapframe *tf)
 {
-	struct thread *t = current_thread();
+	struct process *p = t->proc;
 	struct sk_utcb *u = t->utcb;
 	uint64_t stack, entry;
 
-	if (!t->interrupt || t->in_reflect || t->killed || (tf->cs & 3) == 0)
+	if (t->killed || (tf->cs & 3) == 0)
 		return;
-	t->interrupt = false;
-	entry = t->proc->reflect_entry;
+	entry = p->reflect_entry;
 	stack = __atomic_load_n(&u->reflect_stack, __ATOMIC_RELAXED);
-	if (entry == 0 || stack < PAGE_SIZE || stack > USER_TOP)
+	if (entry == 0 || stack < PAGE_SIZE || stack > USER_TOP) {
+		t->interrupt = false;
+		set_pending(t, 0);
 		return;
+	}
+	if (tf->rip - p->reflect_leave < p->reflect_leave_len) {
+		if (resume_frame(t, tf) != SK_OK)
+			return;
+	} else if (in_libos(t)) {
+		set_pending(t, 1);
+		return;
+	}
+	t->interrupt = false;
+	set_pending(t, 0);
 	u->reflect_reason = SK_REFLECT_INTERRUPT;
 	enter_libos(t, tf, entry, stack);
 	tf->vector = 0;		/* return with iretq: the frame is not a syscall's */
 }
 
+/* Out of line what is rare, so that every kernel exit pays one test. */
+void
+reflect_interrupt_check(struct trapframe *tf)
+{
+	struct thread *t = current_thread();
+
+	if (t->interrupt)
+		interrupt_due(t, tf);
+}
+
+/*
+ * reflect_set(entry, leave, leave_end): entry is the library OS (0: none);
+ * [leave, leave_end) its user-mode return, at most LEAVE_MAX bytes (empty:
+ * none).
+ */
+#define LEAVE_MAX	4096
+
 int64_t
 sys_reflect_set(struct trapframe *tf)
 {
-	if (tf->rdi >= USER_TOP)
+	struct process *p = current_process();
+	uint64_t entry = tf->rdi, leave = tf->rsi, end = tf->rdx;
+
+	if (entry >= USER_TOP)
 		return SK_ERRVAL(SK_E_RANGE, 1);
-	current_process()->reflect_entry = tf->rdi;
+	if (leave >= USER_TOP)
+		return SK_ERRVAL(SK_E_RANGE, 2);
+	if (end < leave || end > USER_TOP || end - leave > LEAVE_MAX)
+		return SK_ERRVAL(SK_E_RANGE, 3);
+	p->reflect_entry = entry;
+	p->reflect_leave = entry != 0 ? leave : 0;
+	p->reflect_leave_len = entry != 0 ? end - leave : 0;
 	return SK_OK;
 }
 
@@ -135,24 +233,11 @@ int64_t
 sys_reflect_return(struct trapframe *tf)
 {
 	struct thread *t = current_thread();
-	struct sk_regs r;
+	int64_t e;
 
-	if (!t->in_reflect)
+	if (!in_libos(t))
 		return SK_ERRVAL(SK_E_STATE, 0);
-	memcpy(&r, &t->utcb->reflect, sizeof(r));	/* one snapshot */
-	if (r.rip >= USER_TOP)
-		return SK_ERRVAL(SK_E_RANGE, 0);
-	if (r.fs_base >= USER_TOP || r.gs_base >= USER_TOP)
-		return SK_ERRVAL(SK_E_RANGE, 0);
-	t->in_reflect = false;
-	tf->rbx = r.rbx; tf->rcx = r.rcx; tf->rdx = r.rdx;
-	tf->rsi = r.rsi; tf->rdi = r.rdi; tf->rbp = r.rbp; tf->rsp = r.rsp;
-	tf->r8 = r.r8; tf->r9 = r.r9; tf->r10 = r.r10; tf->r11 = r.r11;
-	tf->r12 = r.r12; tf->r13 = r.r13; tf->r14 = r.r14; tf->r15 = r.r15;
-	tf->rip = r.rip;
-	tf->rflags = (r.rflags & (USER_RFLAGS | USER_RFLAGS_EXT)) | RFLAGS_IF | 2;
-	tf->vector = 0;		/* return with iretq: every register exact */
-	wrmsr(MSR_FS_BASE, r.fs_base);
-	wrmsr(MSR_KERNEL_GS_BASE, r.gs_base);
-	return (int64_t)r.rax;
+	if ((e = resume_frame(t, tf)) != SK_OK)
+		return e;
+	return (int64_t)tf->rax;
 }

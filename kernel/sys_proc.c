@@ -61,8 +61,9 @@ sys_proc_kill(struct trapframe *tf)
 
 /*
  * Mark every thread of the process to enter its library OS before it next
- * runs user code (reflect.c). A thread on another CPU sees it at its next
- * kernel entry (the timer tick at the latest).
+ * runs user code (reflect.c). A thread on another CPU running its program
+ * sees it at its next kernel entry (the timer tick at the latest); one
+ * running its library OS sees reflect_pending in its UTCB before it leaves.
  */
 int64_t
 sys_proc_interrupt(struct trapframe *tf)
@@ -77,8 +78,13 @@ sys_proc_interrupt(struct trapframe *tf)
 	p = (struct process *)o;
 	if (p->state != SK_PROC_RUNNING)
 		return SK_ERRVAL(SK_E_STATE, 1);
-	list_for_each_safe(it, n, &p->threads)
-		list_entry(it, struct thread, proc_link)->interrupt = true;
+	list_for_each_safe(it, n, &p->threads) {
+		struct thread *t = list_entry(it, struct thread, proc_link);
+
+		/* The UTCB word is for a library OS about to leave (reflect.c). */
+		t->interrupt = true;
+		__atomic_store_n(&t->utcb->reflect_pending, 1, __ATOMIC_RELAXED);
+	}
 	return SK_OK;
 }
 

@@ -41,7 +41,6 @@ struct thread {
 	struct list_head proc_link;	/* in proc->threads */
 	enum thread_state state;
 	bool killed;			/* die at the next kernel exit */
-	bool in_reflect;		/* running the library OS's handler */
 	bool interrupt;			/* enter the library OS before user code runs */
 	bool full_restore;		/* return to user with iretq */
 	uint8_t prio;

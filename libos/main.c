@@ -70,10 +70,25 @@ start_handles(uint64_t buf, uint64_t max)
 	return L.nstart;
 }
 
+/*
+ * Resume the frame r (the UTCB's) and leave the library OS: in user mode
+ * when the frame allows, through the kernel otherwise (lib/sk/reflect.c).
+ * fs_base is the FS base the thread entered with, still its own: the
+ * library OS never changes it, so a frame with another one (arch_prctl,
+ * a new thread's TLS) goes through the kernel.
+ */
+static void __attribute__((noreturn))
+leave(uint64_t fs_base)
+{
+	int64_t rv = sk_reflect_resume(fs_base);
+
+	libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));
+}
+
 void
 libos_entry(struct sk_regs *r)
 {
-	uint64_t nr = r->rax;
+	uint64_t nr = r->rax, fs_base = r->fs_base;
 	int64_t rv;
 
 	if (sk_utcb()->reflect_reason == SK_REFLECT_INTERRUPT) {
@@ -86,15 +101,13 @@ libos_entry(struct sk_regs *r)
 		else
 			L.notes |= L_NOTE_SIGNAL;
 		l_signals(r, L_NR_INTERRUPT);
-		rv = sk_reflect_return();
-		libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));
+		leave(fs_base);
 	}
 	if (nr == L_NR_RESUME) {
 		rv = l_resume(r);
 		r->rax = (uint64_t)rv;
 		l_signals(r, L_NR_INTERRUPT);
-		rv = sk_reflect_return();
-		libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));
+		leave(fs_base);
 	}
 	if (L.strace)
 		l_strace_enter(r, nr);
@@ -112,8 +125,7 @@ libos_entry(struct sk_regs *r)
 		l_strace_leave(rv);
 	r->rax = (uint64_t)rv;
 	l_signals(r, nr);
-	rv = sk_reflect_return();
-	libos_fatal("cannot resume the program: %s", sk_errname(SK_ERR(rv)));
+	leave(fs_base);
 }
 
 /*

@@ -75,7 +75,7 @@
 	X(mmio_map,		46, 6)	/* (as, mmio, off, len, vaddr, prot) -> vaddr */ \
 	X(cred_create,		47, 1)	/* (const struct sk_cred *) -> cred */ \
 	X(cred_read,		48, 2)	/* (cred, struct sk_cred *) */ \
-	X(reflect_set,		49, 1)	/* (entry or 0) */ \
+	X(reflect_set,		49, 3)	/* (entry or 0, leave, leave_end) */ \
 	X(reflect_return,	50, 0)	/* resumes the saved frame; no return */ \
 	X(kstat,		51, 1)	/* (struct sk_kstat *) */ \
 	X(proc_interrupt,	52, 1)	/* (proc): its threads enter the libos */ \

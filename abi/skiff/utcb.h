@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "abi/skiff/ipc.h"
 #include "abi/skiff/cred.h"
+#include "abi/skiff/utcb_off.h"
 
 /* What the kernel attests about the sender of a received message. */
 struct sk_sender {
@@ -30,6 +31,11 @@ struct sk_regs {
 	uint64_t rip, rflags, fs_base, gs_base;
 };
 _Static_assert(sizeof(struct sk_regs) == 20 * 8, "sk_regs layout");
+_Static_assert(__builtin_offsetof(struct sk_regs, rsp) == SK_REGS_RSP &&
+    __builtin_offsetof(struct sk_regs, r8) == SK_REGS_R8 &&
+    __builtin_offsetof(struct sk_regs, r15) == SK_REGS_R15 &&
+    __builtin_offsetof(struct sk_regs, rip) == SK_REGS_RIP &&
+    __builtin_offsetof(struct sk_regs, rflags) == SK_REGS_RFLAGS, "sk_regs offsets");
 
 struct sk_utcb {
 	uint64_t self;		/* this UTCB's own user address */
@@ -61,6 +67,20 @@ struct sk_utcb {
 
 	/* Why the library OS was entered: SK_REFLECT_*. */
 	uint64_t reflect_reason;
+
+	/*
+	 * Nonzero while the thread runs its library OS: the kernel sets it
+	 * when it enters the library OS, and reflect_return or the library
+	 * OS's own return (sk_reflect_leave) clears it. While it is set, a
+	 * foreign syscall is a fault and an interrupt waits.
+	 */
+	uint64_t reflect_busy;
+	/*
+	 * Nonzero while an interrupt (proc_interrupt) waits for the thread;
+	 * written by the kernel only. A library OS that sees it set must
+	 * return with reflect_return, which enters it again at once.
+	 */
+	uint64_t reflect_pending;
 };
 
 /*
@@ -72,5 +92,10 @@ struct sk_utcb {
 #define SK_REFLECT_SYSCALL	0
 #define SK_REFLECT_INTERRUPT	1
 _Static_assert(sizeof(struct sk_utcb) <= 4096, "UTCB fits one page");
+_Static_assert(__builtin_offsetof(struct sk_utcb, reflect) == SK_UTCB_REFLECT, "UTCB layout");
+_Static_assert(__builtin_offsetof(struct sk_utcb, reflect_busy) == SK_UTCB_REFLECT_BUSY,
+    "UTCB layout");
+_Static_assert(__builtin_offsetof(struct sk_utcb, reflect_pending) == SK_UTCB_REFLECT_PENDING,
+    "UTCB layout");
 
 #endif

@@ -92,7 +92,22 @@ static inline int64_t sk_mmio_map(sk_handle_t as, sk_handle_t m, uint64_t off, u
 { return SK_SYS6(mmio_map, as, m, off, len, va, prot); }
 static inline int64_t sk_cred_create(const struct sk_cred *c) { return SK_SYS1(cred_create, c); }
 static inline int64_t sk_cred_read(sk_handle_t c, struct sk_cred *out) { return SK_SYS2(cred_read, c, out); }
-static inline int64_t sk_reflect_set(void *entry) { return SK_SYS1(reflect_set, entry); }
+/*
+ * Reflection (kernel/reflect.c). sk_reflect_set registers entry with the
+ * range of sk_reflect_leave, the user-mode return. sk_reflect_return
+ * resumes utcb->reflect through the kernel; it returns only an error.
+ * sk_reflect_resume(fs_base) resumes it without entering the kernel when
+ * the frame allows (its FS base is fs_base, the thread's current one; no
+ * flag or address only the kernel may set; no interrupt due), through
+ * reflect_return otherwise; it too returns only an error.
+ */
+int64_t sk_reflect_leave(void);
+extern const char sk_reflect_leave_end[];
+int64_t sk_reflect_resume(uint64_t fs_base);
+static inline int64_t sk_reflect_set(void *entry)
+{
+	return SK_SYS3(reflect_set, entry, sk_reflect_leave, sk_reflect_leave_end);
+}
 static inline int64_t sk_reflect_return(void) { return SK_SYS0(reflect_return); }
 static inline int64_t sk_kstat(struct sk_kstat *k) { return SK_SYS1(kstat, k); }
 
