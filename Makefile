@@ -40,7 +40,7 @@ KOBJ	= $(patsubst %.c,$(BUILD)/k/%.o,$(KSRC_C)) $(patsubst %.S,$(BUILD)/k/%.o,$(
 # its own string and formatting functions and the native entry crt0.S.
 LIBSK_MUSL_ONLY = lib/sk/start.c lib/sk/thread.c lib/sk/service_note.S
 LIBSK_SRC = $(filter-out $(LIBSK_MUSL_ONLY),$(wildcard lib/sk/*.c lib/sk/*.S)) \
-	lib/common/string.c lib/common/fmt.c lib/common/elf.c
+	lib/common/string.c lib/common/fmt.c lib/common/elf.c lib/common/civil.c
 LIBSK_OBJ = $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBSK_SRC)))
 
 # libsk for musl programs (servers, drivers, commands, Skiff tests): musl
@@ -48,7 +48,7 @@ LIBSK_OBJ = $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBSK_SRC)))
 # sk_start_handles asks the libos and sk_thread_start uses pthreads.
 # service_note.S is linked into each service as an object of its own.
 LIBSKM_SRC = $(filter-out lib/sk/crt0.S lib/sk/alloc.c lib/sk/service_note.S,\
-	$(wildcard lib/sk/*.c lib/sk/*.S)) lib/common/elf.c
+	$(wildcard lib/sk/*.c lib/sk/*.S)) lib/common/elf.c lib/common/civil.c
 LIBSKM_OBJ = $(patsubst %,$(BUILD)/m/%.o,$(basename $(LIBSKM_SRC)))
 
 # Every folder under servers/ and drivers/ but init is one service of the

@@ -255,6 +255,8 @@ static const struct ioctl_shape shapes[] = {
 	{ 0x541B, 0, 4 },	/* FIONREAD */
 	{ 0x5411, 0, 4 },	/* TIOCOUTQ */
 	{ 0x5429, 0, 4 },	/* TIOCGSID */
+	{ 0x80247009, 0, 36 },	/* RTC_RD_TIME */
+	{ 0x4024700a, 36, 0 },	/* RTC_SET_TIME */
 };
 
 L_HANDLER(ioctl)

@@ -21,6 +21,13 @@
 
 static int present;
 
+static inline void
+cmos_write(uint8_t reg, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" :: "a"((uint8_t)(reg | CMOS_NMI_OFF)), "Nd"((uint16_t)CMOS_INDEX));
+	__asm__ volatile("outb %0, %1" :: "a"(v), "Nd"((uint16_t)CMOS_DATA));
+}
+
 static inline uint8_t
 cmos_read(uint8_t reg)
 {
@@ -76,6 +83,32 @@ chip_time(void)
 		}
 	}
 	return SK_ERRVAL(SK_E_IO, 0);
+}
+
+#define REG_B_SET	0x80	/* register B: updates stop while set */
+
+/* RTC_WRITE: the chip keeps time t from now, in the format it uses. */
+static int64_t
+chip_write(int64_t t)
+{
+	struct cmos_regs r;
+	uint8_t b;
+
+	if (!present)
+		return SK_ERRVAL(SK_E_NXIO, 0);
+	b = cmos_read(0x0b);
+	if (t < 0 || cmos_encode(t, b & (CMOS_B_24H | CMOS_B_BINARY), &r) < 0)
+		return SK_ERRVAL(SK_E_INVAL, 1);
+	cmos_write(0x0b, b | REG_B_SET);
+	cmos_write(0x00, r.sec);
+	cmos_write(0x02, r.min);
+	cmos_write(0x04, r.hour);
+	cmos_write(0x07, r.mday);
+	cmos_write(0x08, r.mon);
+	cmos_write(0x09, r.year);
+	cmos_write(REG_CENTURY, r.century);
+	cmos_write(0x0b, b & ~REG_B_SET);
+	return 0;
 }
 
 static int64_t
@@ -135,6 +168,8 @@ main(int argc, char **argv)
 			r = chip_time();
 		else if (label == RTC_SET_KERNEL)
 			r = set_kernel();
+		else if (label == RTC_WRITE)
+			r = chip_write((int64_t)m.w[0]);
 		else
 			r = SK_ERRVAL(SK_E_NOSYS, 0);
 		memset(m.w, 0, sizeof(m.w));

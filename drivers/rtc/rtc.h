@@ -26,9 +26,6 @@ struct cmos_regs {
  */
 int64_t cmos_decode(const struct cmos_regs *r);
 
-/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
-
 /*
  * The registers for time t (seconds since the epoch, UTC) in the format
  * status_b says (BCD or binary, 12- or 24-hour), century included.
@@ -36,14 +33,5 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
  */
 int cmos_encode(int64_t t, uint8_t status_b, struct cmos_regs *r);
 
-/* Linux's struct rtc_time (the RTC_RD_TIME and RTC_SET_TIME ioctls). */
-struct cmos_tm {
-	int32_t sec, min, hour, mday, mon, year, wday, yday, isdst;
-};
-_Static_assert(sizeof(struct cmos_tm) == 36, "struct rtc_time layout");
-
-/* t as a broken-down UTC time; and back (-1 for fields out of range). */
-void cmos_to_tm(int64_t t, struct cmos_tm *tm);
-int64_t cmos_from_tm(const struct cmos_tm *tm);
 
 #endif

@@ -2,14 +2,19 @@
  * devfs: /dev. A fixed set of device nodes on libfs: null, zero, full,
  * random and urandom are served here; tty, console and ttyS0 are opened
  * from the tty server (TTY_OPEN) and the client talks to tty directly.
- * Start handles: h[0] is the endpoint, h[1] the tty service (0 if absent).
+ * /dev/rtc and /dev/rtc0 are the clock chip, read and set with the
+ * RTC_RD_TIME and RTC_SET_TIME ioctls through the rtc driver. Start
+ * handles: h[0] the endpoint, h[1] the tty service, h[2] the rtc driver
+ * (0 when absent).
  */
 #include <stdio.h>
 #include "lib/fs/libfs.h"
 #include "abi/skiff/proto/tty.h"
+#include "abi/skiff/proto/rtc.h"
+#include "lib/common/civil.h"
 
 enum { D_ROOT = 1, D_NULL, D_ZERO, D_FULL, D_RANDOM, D_URANDOM, D_TTY, D_CONSOLE, D_TTYS0,
-	D_END };
+	D_RTC, D_RTC0, D_END };
 
 static const struct dev {
 	const char *name;
@@ -24,9 +29,14 @@ static const struct dev {
 	[D_TTY] = { "tty", IO_S_IFCHR | 0666, 5, 0 },
 	[D_CONSOLE] = { "console", IO_S_IFCHR | 0600, 5, 1 },
 	[D_TTYS0] = { "ttyS0", IO_S_IFCHR | 0620, 4, 64 },
+	[D_RTC] = { "rtc", IO_S_IFCHR | 0600, 254, 0 },	/* root's, as setting it is */
+	[D_RTC0] = { "rtc0", IO_S_IFCHR | 0600, 254, 0 },
 };
 
-static sk_handle_t tty;
+#define RTC_RD_TIME	0x80247009u
+#define RTC_SET_TIME	0x4024700au
+
+static sk_handle_t tty, rtc;
 static struct io_time boot;
 
 static int64_t
@@ -162,6 +172,54 @@ d_open(void *fs, uint64_t ino, uint32_t flags)
 	return m.rcv_h[0];
 }
 
+/* An rtc request; the driver's answer, or an error for libfs. */
+static int64_t
+rtc_call(struct sk_rpc *m)
+{
+	int64_t r = sk_rpc(rtc, m, 5ull * 1000 * 1000 * 1000);
+
+	if (r >= 0)
+		return r;
+	return SK_ERR(r) == SK_E_PEERDIED || SK_ERR(r) == SK_E_TIMEOUT ? -SK_E_IO : -SK_ERR(r);
+}
+
+/* The clock chip's ioctls, through the rtc driver. */
+static int64_t
+d_ioctl(void *fs, uint64_t ino, uint64_t cmd, uint64_t arg, const void *in, uint32_t in_len,
+    void *out, uint32_t *out_len)
+{
+	struct sk_rpc m = { 0 };
+	struct civil_tm tm;
+	int64_t r, t;
+
+	if (ino != D_RTC && ino != D_RTC0)
+		return -SK_E_NOTTY;
+	if (rtc == 0)
+		return -SK_E_NXIO;
+	switch (cmd) {
+	case RTC_RD_TIME:
+		m.label = RTC_READ;
+		if ((r = rtc_call(&m)) < 0)
+			return r;
+		civil_to_tm(r, &tm);
+		memcpy(out, &tm, sizeof(tm));
+		*out_len = sizeof(tm);
+		return 0;
+	case RTC_SET_TIME:
+		if (in_len != sizeof(tm))
+			return -SK_E_INVAL;
+		memcpy(&tm, in, sizeof(tm));
+		if ((t = civil_from_tm(&tm)) < 0)
+			return -SK_E_INVAL;
+		m.label = RTC_WRITE;
+		m.w[0] = (uint64_t)t;
+		r = rtc_call(&m);
+		return r < 0 ? r : 0;
+	default:
+		return -SK_E_NOTTY;
+	}
+}
+
 static int
 d_seekable(void *fs, uint64_t ino)
 {
@@ -187,6 +245,7 @@ static const struct libfs_ops ops = {
 	.write = d_write,
 	.readdir = d_readdir,
 	.open = d_open,
+	.ioctl = d_ioctl,
 	.seekable = d_seekable,
 	.statfs = d_statfs,
 };
@@ -202,6 +261,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	tty = nh >= 2 ? h[1] : 0;
+	rtc = nh >= 3 ? h[2] : 0;
 	boot = libfs_now();
 	libfs_serve(NULL, &ops, h[0]);
 }

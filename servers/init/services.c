@@ -29,7 +29,7 @@ static const struct service_def defs[] = {
 	{ "proc",	SVC_PROC,	{ 0 },				{ 0 } },
 	{ "tty",	SVC_TTY,	{ SVC_UART, SVC_PROC },		{ 0 } },
 	{ "ramfs",	SVC_RAMFS,	{ 0 },				{ X_INITRD } },
-	{ "devfs",	SVC_DEVFS,	{ SVC_TTY },			{ 0 } },
+	{ "devfs",	SVC_DEVFS,	{ SVC_TTY, SVC_RTC },		{ 0 } },
 	{ "pipe",	SVC_PIPE,	{ 0 },				{ 0 } },
 	{ "procfs",	SVC_PROCFS,	{ SVC_PROC },			{ 0 } },
 	{ "vfs",	SVC_VFS,	{ SVC_RAMFS, SVC_DEVFS, SVC_PROCFS, SVC_PIPE }, { 0 } },

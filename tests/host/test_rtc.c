@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "tests/host/host.h"
 #include <time.h>
+#include "lib/common/civil.c"
 #include "drivers/rtc/cmos.c"
 
 static uint8_t
@@ -104,18 +105,18 @@ TEST(encode_decodes_back_in_every_format)
 TEST(broken_down_time_matches_gmtime)
 {
 	for (int64_t t = 0; t < 4102444800ll; t += 86400 * 11 + 4001) {
-		struct cmos_tm tm;
+		struct civil_tm tm;
 		struct tm h;
 		time_t ht = (time_t)t;
 
-		cmos_to_tm(t, &tm);
+		civil_to_tm(t, &tm);
 		REQUIRE(gmtime_r(&ht, &h) != NULL);
 		CHECK(tm.sec == h.tm_sec && tm.min == h.tm_min && tm.hour == h.tm_hour &&
 		    tm.mday == h.tm_mday && tm.mon == h.tm_mon && tm.year == h.tm_year &&
 		    tm.wday == h.tm_wday && tm.yday == h.tm_yday);
-		CHECK_EQ(cmos_from_tm(&tm), t);
+		CHECK_EQ(civil_from_tm(&tm), t);
 	}
-	struct cmos_tm bad = { 0, 0, 0, 30, 1, 124, 0, 0, 0 };	/* 2024-02-30 */
+	struct civil_tm bad = { 0, 0, 0, 30, 1, 124, 0, 0, 0 };	/* 2024-02-30 */
 
-	CHECK_EQ(cmos_from_tm(&bad), -1);
+	CHECK_EQ(civil_from_tm(&bad), -1);
 }

@@ -11,7 +11,7 @@ tests/run.py --system-oracle runs them on the host to prove it.
 
 # Cases the host oracle must not run: they set the machine's clock, or
 # need Skiff's own programs.
-SKIFF_ONLY = {"date_set", "garbage_to_servers", "svc_restart_load", "svc_proc_refused",
+SKIFF_ONLY = {"date_set", "hwclock", "garbage_to_servers", "svc_restart_load", "svc_proc_refused",
               "svc_kill_restart"}
 
 
@@ -92,6 +92,13 @@ CASES = [
     # The wall clock comes from the machine's clock chip (QEMU: the host's
     # time), and root can set it for every process; others cannot.
     ("date_now", "[ $(date +%Y) -ge 2025 ] && echo ok", "ok\n", 0),
+    # The clock chip through /dev/rtc: read, written from the system time,
+    # and the system time set from it (busybox hwclock).
+    ("hwclock", "hwclock -r -u | grep -c \"$(date -u +%Y)\"; "
+     "date -s '2031-02-03 04:05:06' >/dev/null; hwclock -w -u; hwclock -r -u | cut -c1-24; "
+     "date -s 2020-01-01 >/dev/null; hwclock -s -u; date -u +%Y-%m-%d; "
+     "ls -l /dev/rtc0 | cut -c1-10",
+     "1\nMon Feb  3 04:05:06 2031\n2031-02-03\ncrw-------\n", 0),
     ("date_set", "date -s '2030-01-02 03:04:05' >/dev/null; date +%Y-%m-%d; "
      "touch /tmp/n; ls -l --full-time /tmp/n | tr -s ' ' | cut -d' ' -f6; "
      "sh -c 'date +%Y'; su user -c 'date -s 2031-01-01 >/dev/null'; date +%Y",

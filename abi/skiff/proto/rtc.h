@@ -19,6 +19,9 @@ enum rtc_op {
 				   registers hold no valid time */
 	RTC_SET_KERNEL,		/* read the chip again and set the kernel's wall
 				   clock from it -> w0 = the time set */
+	RTC_WRITE,		/* w0 = seconds since 1970-01-01 UTC -> sets the chip
+				   (not the kernel's wall clock); SK_E_INVAL for a
+				   time the chip cannot hold */
 };
 
 #endif
