@@ -157,8 +157,9 @@ fs_walk(void *fs, const struct libfs_ops *ops, const struct sk_msg *m, uint32_t 
     struct reply *rp)
 {
 	struct fswalk_ops wo = { fs, ops->lookup, ops->getattr, ops->parent };
+	struct fs_walk_rep *rep = (struct fs_walk_rep *)sbuf;
+	const struct sk_cred *cred;
 	struct fswalk_in in;
-	struct sk_cred cred;
 	uint32_t off, ng, clen;
 	int e;
 
@@ -172,24 +173,27 @@ fs_walk(void *fs, const struct libfs_ops *ops, const struct sk_msg *m, uint32_t 
 	off = in.ncover * (uint32_t)sizeof(uint64_t);
 	if (len < off + FS_WALK_CRED_LEN(0))
 		return -SK_E_INVAL;
-	memset(&cred, 0, sizeof(cred));
-	memcpy(&cred, rbuf + off, FS_WALK_CRED_LEN(0));
-	if ((ng = cred.ngroups) > SK_NGROUPS)
+	/*
+	 * The credential is read where it lies (rbuf is aligned, off a
+	 * multiple of 8): the permission rules read no group at or past
+	 * ngroups, so its cut-off tail is never looked at.
+	 */
+	cred = (const struct sk_cred *)(rbuf + off);
+	if ((ng = cred->ngroups) > SK_NGROUPS)
 		return -SK_E_INVAL;
 	clen = FS_WALK_CRED_LEN(ng);
 	if (len < off + clen + 1)
 		return -SK_E_INVAL;
-	memcpy(&cred, rbuf + off, clen);
 	off += clen;
 	/* The path ends at its NUL, which must be the payload's last byte. */
 	if (rbuf[len - 1] != '\0' || strlen(rbuf + off) != len - off - 1 ||
 	    len - off > FS_PATH_MAX)
 		return -SK_E_INVAL;
-	in.cred = &cred;
+	in.cred = cred;
 	in.path = rbuf + off;
-	if ((e = fswalk(&wo, &in, (struct fs_walk_rep *)sbuf)) != SK_OK)
+	if ((e = fswalk(&wo, &in, rep)) != SK_OK)
 		return -e;
-	rp->len = sizeof(struct fs_walk_rep);
+	rp->len = rep->stop == FS_WALK_ENTRY ? sizeof(*rep) : FS_WALK_REP_SHORT;
 	return 0;
 }
 

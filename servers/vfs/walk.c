@@ -323,7 +323,17 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 	w.res = res;
 	w.cur_ok = 0;
 	w.plen = 0;
-	memset(res, 0, offsetof(struct walk_result, path));
+	/*
+	 * Only the scalar fields are cleared: every io_stat and the name are
+	 * written before a successful return says they hold anything.
+	 */
+	res->found = 0;
+	res->last = WALK_LAST_NAME;
+	res->slash = 0;
+	res->crossed = 0;
+	res->dir.mnt = res->ent.mnt = res->obj.mnt = 0;
+	res->dir.ino = res->ent.ino = res->obj.ino = 0;
+	res->name[0] = '\0';
 	res->path[0] = '\0';
 	if ((len = walk_strnlen(path, FS_PATH_MAX)) < 0)
 		return SK_E_NAMETOOLONG;
