@@ -18,6 +18,7 @@ struct ofile {
 	uint64_t pos;
 	uint32_t flags;		/* IO_O_ACCMODE bits, IO_APPEND, IO_NONBLOCK */
 	uint32_t gen;		/* bumped at every reuse of the slot */
+	uint32_t type;		/* IO_S_IFMT bits of the inode when opened */
 	int used;
 };
 
@@ -28,7 +29,8 @@ static char rbuf[SK_MSG_PAYLOAD_MAX + 1] __attribute__((aligned(16)));
 static char sbuf[SK_MSG_PAYLOAD_MAX] __attribute__((aligned(16)));
 
 struct reply {
-	uint32_t len;		/* bytes of sbuf to send */
+	uint32_t len;		/* bytes of the payload to send */
+	const void *buf;	/* the payload: sbuf when NULL */
 	sk_handle_t h;		/* a handle to send, or 0 */
 };
 
@@ -142,6 +144,7 @@ fs_open(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint64_t ino, uin
 		o->ino = ino;
 		o->pos = 0;
 		o->flags = flags & (IO_O_ACCMODE | IO_APPEND | IO_NONBLOCK | IO_O_DIRECTORY);
+		o->type = st.mode & IO_S_IFMT;
 		rp->h = (sk_handle_t)r;
 		return 0;
 	}
@@ -376,36 +379,48 @@ io_request(void *fs, const struct libfs_ops *ops, struct ofile *o, uint32_t labe
 	int e;
 
 	switch (label) {
-	case IO_READ:
+	case IO_READ: {
+		uint32_t n = m->w[0] > IO_CHUNK ? IO_CHUNK : (uint32_t)m->w[0];
+		const void *p = NULL;
+
+		/* An inode keeps its type: the one seen at the open holds. */
 		if (acc == IO_O_WRONLY)
 			return -SK_E_BADF;
-		if ((e = ops->getattr(fs, o->ino, &st)) < 0)
-			return e;
-		if ((st.mode & IO_S_IFMT) == IO_S_IFDIR)
+		if (o->type == IO_S_IFDIR)
 			return -SK_E_ISDIR;
-		NEED(read);
 		off = m->w[1] == IO_OFF_CUR ? o->pos : m->w[1];
 		if ((int64_t)off < 0)
 			return -SK_E_INVAL;
-		r = ops->read(fs, o->ino, off, sbuf, m->w[0] > IO_CHUNK ? IO_CHUNK : (uint32_t)m->w[0]);
+		r = -SK_E_NOTSUP;
+		if (ops->span != NULL && (r = ops->span(fs, o->ino, off, n, &p)) > n)
+			return -SK_E_IO;	/* a file system's broken answer */
+		if (r == -SK_E_NOTSUP) {
+			NEED(read);
+			r = ops->read(fs, o->ino, off, sbuf, n);
+			p = NULL;
+		}
 		if (r > 0) {
 			rp->len = (uint32_t)r;
+			rp->buf = p;
 			if (m->w[1] == IO_OFF_CUR && seekable(fs, ops, o->ino))
 				o->pos += (uint64_t)r;
 		}
 		return r;
+	}
 	case IO_WRITE:
 		if (acc == IO_O_RDONLY)
 			return -SK_E_BADF;
 		NEEDW(write);
 		if (len > IO_CHUNK)
 			return -SK_E_TOOBIG;
-		if ((e = ops->getattr(fs, o->ino, &st)) < 0)
-			return e;
-		if (o->flags & IO_APPEND)
+		/* Only an appending write needs the size. */
+		if (o->flags & IO_APPEND) {
+			if ((e = ops->getattr(fs, o->ino, &st)) < 0)
+				return e;
 			off = st.size;
-		else
+		} else {
 			off = m->w[1] == IO_OFF_CUR ? o->pos : m->w[1];
+		}
 		if ((int64_t)off < 0)
 			return -SK_E_INVAL;
 		r = ops->write(fs, o->ino, off, rbuf, len);
@@ -551,7 +566,7 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 	for (;;) {
 		uint32_t label = SK_TAG_LABEL(m.tag), len, nh;
 		sk_handle_t h[SK_MSG_HANDLES];
-		struct reply rp = { 0, 0 };
+		struct reply rp = { 0, NULL, 0 };
 		struct ofile *o;
 		int64_t res;
 
@@ -599,7 +614,7 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 		m.w[0] = (uint64_t)res;
 		if (res >= 0 && (rp.len > 0 || rp.h != 0)) {
 			m.tag = SK_TAG_LONG;
-			u->snd_buf = (uint64_t)sbuf;
+			u->snd_buf = (uint64_t)(rp.buf != NULL ? rp.buf : sbuf);
 			u->snd_len = rp.len;
 			u->snd_nh = rp.h != 0 ? 1 : 0;
 			u->snd_h[0] = rp.h;
