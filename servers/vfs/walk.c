@@ -245,7 +245,7 @@ fast_walk(struct walker *w, const struct sk_cred *cred, int real, size_t *i, uin
 	in.root = mt->m[w->cur.mnt].root;
 	in.flags = real ? FS_WALK_REAL : 0;
 	in.ncover = 0;
-	for (int m = 0; m < VFS_NMOUNT; m++)
+	for (int m = 0; m < mt->n; m++)
 		if (mt->m[m].used && mt->m[m].parent == w->cur.mnt)
 			w->cover[in.ncover++] = mt->m[m].mp;
 	in.cover = w->cover;
