@@ -41,7 +41,12 @@ fswalk(const struct fswalk_ops *o, const struct fswalk_in *in, struct fs_walk_re
 	int64_t r;
 	int e;
 
-	memset(rep, 0, sizeof(*rep));
+	/* st is written only for FS_WALK_ENTRY, the only stop that sends it. */
+	rep->off = 0;
+	rep->stop = FS_WALK_STOP;
+	rep->err = 0;
+	rep->_pad = 0;
+	rep->ino = 0;
 	if (p[0] == '\0' || p[0] == '/')
 		return SK_E_INVAL;
 	if ((e = o->getattr(o->fs, in->dir, &rep->dirst)) < 0)

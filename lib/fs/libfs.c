@@ -18,6 +18,7 @@ struct ofile {
 	uint64_t pos;
 	uint32_t flags;		/* IO_O_ACCMODE bits, IO_APPEND, IO_NONBLOCK */
 	uint32_t gen;		/* bumped at every reuse of the slot */
+	uint32_t type;		/* IO_S_IFMT bits of the inode when opened */
 	int used;
 };
 
@@ -28,7 +29,8 @@ static char rbuf[SK_MSG_PAYLOAD_MAX + 1] __attribute__((aligned(16)));
 static char sbuf[SK_MSG_PAYLOAD_MAX] __attribute__((aligned(16)));
 
 struct reply {
-	uint32_t len;		/* bytes of sbuf to send */
+	uint32_t len;		/* bytes of the payload to send */
+	const void *buf;	/* the payload: sbuf when NULL */
 	sk_handle_t h;		/* a handle to send, or 0 */
 };
 
@@ -142,6 +144,7 @@ fs_open(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint64_t ino, uin
 		o->ino = ino;
 		o->pos = 0;
 		o->flags = flags & (IO_O_ACCMODE | IO_APPEND | IO_NONBLOCK | IO_O_DIRECTORY);
+		o->type = st.mode & IO_S_IFMT;
 		rp->h = (sk_handle_t)r;
 		return 0;
 	}
@@ -157,8 +160,9 @@ fs_walk(void *fs, const struct libfs_ops *ops, const struct sk_msg *m, uint32_t 
     struct reply *rp)
 {
 	struct fswalk_ops wo = { fs, ops->lookup, ops->getattr, ops->parent };
+	struct fs_walk_rep *rep = (struct fs_walk_rep *)sbuf;
+	const struct sk_cred *cred;
 	struct fswalk_in in;
-	struct sk_cred cred;
 	uint32_t off, ng, clen;
 	int e;
 
@@ -172,24 +176,27 @@ fs_walk(void *fs, const struct libfs_ops *ops, const struct sk_msg *m, uint32_t 
 	off = in.ncover * (uint32_t)sizeof(uint64_t);
 	if (len < off + FS_WALK_CRED_LEN(0))
 		return -SK_E_INVAL;
-	memset(&cred, 0, sizeof(cred));
-	memcpy(&cred, rbuf + off, FS_WALK_CRED_LEN(0));
-	if ((ng = cred.ngroups) > SK_NGROUPS)
+	/*
+	 * The credential is read where it lies (rbuf is aligned, off a
+	 * multiple of 8): the permission rules read no group at or past
+	 * ngroups, so its cut-off tail is never looked at.
+	 */
+	cred = (const struct sk_cred *)(rbuf + off);
+	if ((ng = cred->ngroups) > SK_NGROUPS)
 		return -SK_E_INVAL;
 	clen = FS_WALK_CRED_LEN(ng);
 	if (len < off + clen + 1)
 		return -SK_E_INVAL;
-	memcpy(&cred, rbuf + off, clen);
 	off += clen;
 	/* The path ends at its NUL, which must be the payload's last byte. */
 	if (rbuf[len - 1] != '\0' || strlen(rbuf + off) != len - off - 1 ||
 	    len - off > FS_PATH_MAX)
 		return -SK_E_INVAL;
-	in.cred = &cred;
+	in.cred = cred;
 	in.path = rbuf + off;
-	if ((e = fswalk(&wo, &in, (struct fs_walk_rep *)sbuf)) != SK_OK)
+	if ((e = fswalk(&wo, &in, rep)) != SK_OK)
 		return -e;
-	rp->len = sizeof(struct fs_walk_rep);
+	rp->len = rep->stop == FS_WALK_ENTRY ? sizeof(*rep) : FS_WALK_REP_SHORT;
 	return 0;
 }
 
@@ -372,36 +379,48 @@ io_request(void *fs, const struct libfs_ops *ops, struct ofile *o, uint32_t labe
 	int e;
 
 	switch (label) {
-	case IO_READ:
+	case IO_READ: {
+		uint32_t n = m->w[0] > IO_CHUNK ? IO_CHUNK : (uint32_t)m->w[0];
+		const void *p = NULL;
+
+		/* An inode keeps its type: the one seen at the open holds. */
 		if (acc == IO_O_WRONLY)
 			return -SK_E_BADF;
-		if ((e = ops->getattr(fs, o->ino, &st)) < 0)
-			return e;
-		if ((st.mode & IO_S_IFMT) == IO_S_IFDIR)
+		if (o->type == IO_S_IFDIR)
 			return -SK_E_ISDIR;
-		NEED(read);
 		off = m->w[1] == IO_OFF_CUR ? o->pos : m->w[1];
 		if ((int64_t)off < 0)
 			return -SK_E_INVAL;
-		r = ops->read(fs, o->ino, off, sbuf, m->w[0] > IO_CHUNK ? IO_CHUNK : (uint32_t)m->w[0]);
+		r = -SK_E_NOTSUP;
+		if (ops->span != NULL && (r = ops->span(fs, o->ino, off, n, &p)) > n)
+			return -SK_E_IO;	/* a file system's broken answer */
+		if (r == -SK_E_NOTSUP) {
+			NEED(read);
+			r = ops->read(fs, o->ino, off, sbuf, n);
+			p = NULL;
+		}
 		if (r > 0) {
 			rp->len = (uint32_t)r;
+			rp->buf = p;
 			if (m->w[1] == IO_OFF_CUR && seekable(fs, ops, o->ino))
 				o->pos += (uint64_t)r;
 		}
 		return r;
+	}
 	case IO_WRITE:
 		if (acc == IO_O_RDONLY)
 			return -SK_E_BADF;
 		NEEDW(write);
 		if (len > IO_CHUNK)
 			return -SK_E_TOOBIG;
-		if ((e = ops->getattr(fs, o->ino, &st)) < 0)
-			return e;
-		if (o->flags & IO_APPEND)
+		/* Only an appending write needs the size. */
+		if (o->flags & IO_APPEND) {
+			if ((e = ops->getattr(fs, o->ino, &st)) < 0)
+				return e;
 			off = st.size;
-		else
+		} else {
 			off = m->w[1] == IO_OFF_CUR ? o->pos : m->w[1];
+		}
 		if ((int64_t)off < 0)
 			return -SK_E_INVAL;
 		r = ops->write(fs, o->ino, off, rbuf, len);
@@ -547,7 +566,7 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 	for (;;) {
 		uint32_t label = SK_TAG_LABEL(m.tag), len, nh;
 		sk_handle_t h[SK_MSG_HANDLES];
-		struct reply rp = { 0, 0 };
+		struct reply rp = { 0, NULL, 0 };
 		struct ofile *o;
 		int64_t res;
 
@@ -595,7 +614,7 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 		m.w[0] = (uint64_t)res;
 		if (res >= 0 && (rp.len > 0 || rp.h != 0)) {
 			m.tag = SK_TAG_LONG;
-			u->snd_buf = (uint64_t)sbuf;
+			u->snd_buf = (uint64_t)(rp.buf != NULL ? rp.buf : sbuf);
 			u->snd_len = rp.len;
 			u->snd_nh = rp.h != 0 ? 1 : 0;
 			u->snd_h[0] = rp.h;

@@ -44,6 +44,15 @@ struct libfs_ops {
 	/* Data. read may answer -SK_E_AGAIN (nothing yet: devices). */
 	int64_t (*read)(void *fs, uint64_t ino, uint64_t off, void *buf, uint32_t n);
 	int64_t (*write)(void *fs, uint64_t ino, uint64_t off, const void *buf, uint32_t n);
+	/*
+	 * Optional: a read answered straight from the file system's memory.
+	 * Sets *p to where the bytes of ino from off lie and returns how many
+	 * of the n asked for are there (0 at or past the end of the file),
+	 * doing what read would besides (access times). The bytes must stay
+	 * in place until the next request, which is after the reply has gone
+	 * out. -SK_E_NOTSUP sends this one request to read instead.
+	 */
+	int64_t (*span)(void *fs, uint64_t ino, uint64_t off, uint32_t n, const void **p);
 	int (*truncate)(void *fs, uint64_t ino, uint64_t size);
 	/* Entries from cookie on (0: the first); "." and ".." are the fs's to
 	   give. Returns 1 when emit said the buffer is full, 0 at the end. */

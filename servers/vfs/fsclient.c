@@ -56,11 +56,18 @@ call(sk_handle_t ep, struct sk_rpc *m, uint32_t keep, uint64_t *res)
 	return SK_OK;
 }
 
+/* Fill the request half of m (sk_rpc writes the reply half). */
 static void
 rpc_init(struct sk_rpc *m, uint32_t label)
 {
-	memset(m, 0, sizeof(*m));
 	m->label = label;
+	for (int i = 0; i < SK_MSG_WORDS; i++)
+		m->w[i] = 0;
+	m->snd = NULL;
+	m->snd_len = 0;
+	m->snd_nh = 0;
+	m->rcv = NULL;
+	m->rcv_max = 0;
 }
 
 static void
@@ -356,7 +363,10 @@ fsc_walk(void *ctx, uint32_t fs, const struct fswalk_in *in, struct fs_walk_rep 
 			c->nowalk[fs] = 1;
 		return e;
 	}
-	return m.rcv_len == sizeof(*rep) ? SK_OK : SK_E_IO;
+	if (m.rcv_len < FS_WALK_REP_SHORT || m.rcv_len != (rep->stop == FS_WALK_ENTRY ?
+	    sizeof(*rep) : FS_WALK_REP_SHORT))
+		return SK_E_IO;
+	return SK_OK;
 }
 
 void

@@ -62,6 +62,27 @@ std_mount(void)
 	}
 }
 
+/*
+ * Copy the attested credential c into *d up to its groups in use: nothing
+ * reads a group at or past ngroups, which is at most SK_NGROUPS.
+ */
+static void
+cred_copy(struct sk_cred *d, const struct sk_cred *c)
+{
+	uint32_t ng = c->ngroups < SK_NGROUPS ? c->ngroups : SK_NGROUPS;
+
+	d->ruid = c->ruid;
+	d->euid = c->euid;
+	d->suid = c->suid;
+	d->rgid = c->rgid;
+	d->egid = c->egid;
+	d->sgid = c->sgid;
+	d->ngroups = ng;
+	d->_pad = 0;
+	for (uint32_t i = 0; i < ng; i++)
+		d->groups[i] = c->groups[i];
+}
+
 /* Send rep as the answer to the message just received. */
 static void
 set_reply(struct sk_msg *m)
@@ -69,9 +90,10 @@ set_reply(struct sk_msg *m)
 	struct sk_utcb *u = sk_utcb();
 
 	m->tag = 0;
-	memset(m->w, 0, sizeof(m->w));
 	m->w[0] = (uint64_t)rep.w0;
 	m->w[1] = rep.w1;
+	for (int i = 2; i < SK_MSG_WORDS; i++)
+		m->w[i] = 0;
 	if (rep.len > 0 || rep.has_h) {
 		m->tag |= SK_TAG_LONG;
 		u->snd_buf = (uint64_t)rep.buf;
@@ -133,7 +155,7 @@ main(int argc, char **argv)
 		memcpy(q.w, m.w, sizeof(q.w));
 		q.buf = reqbuf;
 		q.len = u->rcv_len;
-		q.cred = u->sender.cred;
+		cred_copy(&q.cred, &u->sender.cred);
 		/* vfs takes no handles: whatever came is closed. */
 		for (uint32_t i = 0; i < u->rcv_nh && i < SK_MSG_HANDLES; i++)
 			sk_handle_close(u->rcv_h[i]);

@@ -7,7 +7,7 @@
 int
 mtab_root(const struct vfs_mtab *mt)
 {
-	for (int i = 0; i < VFS_NMOUNT; i++)
+	for (int i = 0; i < mt->n; i++)
 		if (mt->m[i].used && mt->m[i].parent < 0)
 			return i;
 	return -1;
@@ -16,7 +16,7 @@ mtab_root(const struct vfs_mtab *mt)
 int
 mtab_covering(const struct vfs_mtab *mt, int mnt, uint64_t ino)
 {
-	for (int i = 0; i < VFS_NMOUNT; i++)
+	for (int i = 0; i < mt->n; i++)
 		if (mt->m[i].used && mt->m[i].parent == mnt && mt->m[i].mp == ino)
 			return i;
 	return -1;
@@ -61,6 +61,8 @@ mtab_add(struct vfs_mtab *mt, uint32_t fs, uint64_t root, int parent,
 	m->mp = parent < 0 ? 0 : mp;
 	m->dev = VFS_DEV_OF(fs);
 	memcpy(m->path, path, len + 1);
+	if (i >= mt->n)
+		mt->n = i + 1;
 	return i;
 }
 
@@ -69,17 +71,19 @@ mtab_remove(struct vfs_mtab *mt, int idx)
 {
 	if (idx < 0 || idx >= VFS_NMOUNT || !mt->m[idx].used)
 		return SK_E_INVAL;
-	for (int i = 0; i < VFS_NMOUNT; i++)
+	for (int i = 0; i < mt->n; i++)
 		if (mt->m[i].used && mt->m[i].parent == idx)
 			return SK_E_BUSY;
 	memset(&mt->m[idx], 0, sizeof(mt->m[idx]));
+	while (mt->n > 0 && !mt->m[mt->n - 1].used)
+		mt->n--;
 	return SK_OK;
 }
 
 int
 mtab_nth(const struct vfs_mtab *mt, uint32_t n)
 {
-	for (int i = 0; i < VFS_NMOUNT; i++)
+	for (int i = 0; i < mt->n; i++)
 		if (mt->m[i].used && n-- == 0)
 			return i;
 	return -1;

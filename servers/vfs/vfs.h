@@ -95,8 +95,14 @@ struct vfs_mount {
 	char path[VFS_MNT_PATHMAX];	/* canonical mount point, for VFS_MOUNTS */
 };
 
+/*
+ * n is one past the last entry in use, so that the searches a walk makes
+ * at every step look at the mounts there are, not at all VFS_NMOUNT.
+ * A zeroed table is empty.
+ */
 struct vfs_mtab {
 	struct vfs_mount m[VFS_NMOUNT];
+	int n;
 };
 
 /* The device number of file system fs: minor = service id, major 0. */

@@ -245,7 +245,7 @@ fast_walk(struct walker *w, const struct sk_cred *cred, int real, size_t *i, uin
 	in.root = mt->m[w->cur.mnt].root;
 	in.flags = real ? FS_WALK_REAL : 0;
 	in.ncover = 0;
-	for (int m = 0; m < VFS_NMOUNT; m++)
+	for (int m = 0; m < mt->n; m++)
 		if (mt->m[m].used && mt->m[m].parent == w->cur.mnt)
 			w->cover[in.ncover++] = mt->m[m].mp;
 	in.cover = w->cover;
@@ -323,7 +323,17 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 	w.res = res;
 	w.cur_ok = 0;
 	w.plen = 0;
-	memset(res, 0, offsetof(struct walk_result, path));
+	/*
+	 * Only the scalar fields are cleared: every io_stat and the name are
+	 * written before a successful return says they hold anything.
+	 */
+	res->found = 0;
+	res->last = WALK_LAST_NAME;
+	res->slash = 0;
+	res->crossed = 0;
+	res->dir.mnt = res->ent.mnt = res->obj.mnt = 0;
+	res->dir.ino = res->ent.ino = res->obj.ino = 0;
+	res->name[0] = '\0';
 	res->path[0] = '\0';
 	if ((len = walk_strnlen(path, FS_PATH_MAX)) < 0)
 		return SK_E_NAMETOOLONG;

@@ -411,6 +411,23 @@ TEST(mount_table)
 	CHECK_EQ(mtab_remove(&mt, 5), SK_E_INVAL);
 	CHECK_EQ(mtab_remove(&mt, -1), SK_E_INVAL);
 	CHECK_EQ(mtab_nth(&mt, VFS_NMOUNT - 1), -1);
+	/* The searches stop at the last entry in use, which follows removals. */
+	CHECK_EQ(mt.n, VFS_NMOUNT);
+	CHECK_EQ(mtab_covering(&mt, 0, 100 + VFS_NMOUNT - 4), VFS_NMOUNT - 1);
+	CHECK_EQ(mtab_remove(&mt, VFS_NMOUNT - 1), SK_OK);
+	CHECK_EQ(mt.n, VFS_NMOUNT - 1);
+	CHECK_EQ(mtab_covering(&mt, 0, 100 + VFS_NMOUNT - 4), -1);
+	CHECK_EQ(mtab_covering(&mt, 0, 100 + VFS_NMOUNT - 5), VFS_NMOUNT - 2);
+	CHECK_EQ(mtab_add(&mt, SVC_PIPE, 1, 0, 998, "/m"), 5);
+	CHECK_EQ(mt.n, VFS_NMOUNT - 1);
+	CHECK_EQ(mtab_covering(&mt, 0, 998), 5);
+	for (int i = VFS_NMOUNT - 2; i >= 3; i--)
+		CHECK_EQ(mtab_remove(&mt, i), SK_OK);
+	CHECK_EQ(mt.n, 3);
+	CHECK_EQ(mtab_nth(&mt, 2), 2);
+	CHECK_EQ(mtab_add(&mt, SVC_PIPE, 1, 0, 997, "/m"), 3);
+	CHECK_EQ(mt.n, 4);
+	CHECK_EQ(mtab_covering(&mt, 0, 997), 3);
 }
 
 /* Whether two successful walks found the same things. */

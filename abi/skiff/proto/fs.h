@@ -95,7 +95,10 @@ enum fs_op {
  *			covered directory, or a parent it could not read).
  * In every case off is the offset in the path of that next component
  * (past the components passed and the slashes after them) and dir,
- * dirst the directory it is in (w0 itself when off is 0). The request
+ * dirst the directory it is in (w0 itself when off is 0). The reply's
+ * payload is the whole struct fs_walk_rep with FS_WALK_ENTRY and its
+ * first FS_WALK_REP_SHORT bytes (without st) with the other stops. The
+ * request
  * fails (SK_E_INVAL) on a malformed payload and with the start
  * directory's error if that cannot be read or is no directory.
  */
@@ -116,6 +119,8 @@ struct fs_walk_rep {
 	struct io_stat st;	/* FS_WALK_ENTRY: ino's attributes */
 };
 _Static_assert(sizeof(struct fs_walk_rep) == 256, "fs_walk_rep layout");
+#define FS_WALK_REP_SHORT	((uint32_t)offsetof(struct fs_walk_rep, st))
+_Static_assert(FS_WALK_REP_SHORT == 144, "fs_walk_rep without st");
 _Static_assert(offsetof(struct sk_cred, groups) == FS_WALK_CRED_LEN(0),
     "FS_WALK credential prefix");
 
