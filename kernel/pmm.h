@@ -12,6 +12,11 @@
 struct page {
 	uint32_t refcount;
 	uint32_t flags;
+	/*
+	 * For a page table of a user half (kernel/vm.c): every present
+	 * entry lies in [pt_lo, pt_hi), so freeing the tree scans only that.
+	 */
+	uint16_t pt_lo, pt_hi;
 };
 
 #define PAGE_RESERVED	(1u << 0)	/* never allocatable */

@@ -206,6 +206,56 @@ sys_handle_give(struct trapframe *tf)
 	return h;
 }
 
+/*
+ * Copies of n handles into another process (abi/skiff/syscall.h struct
+ * sk_give): the target, the array and every entry are checked, and room
+ * for all n is made in the target's table, before the first handle is
+ * made, so a failure changes nothing.
+ */
+int64_t
+sys_handle_give_many(struct trapframe *tf)
+{
+	struct sk_give g[SK_GIVE_MAX];
+	struct kobject *po, *objs[SK_GIVE_MAX];
+	uint64_t badges[SK_GIVE_MAX], uaddr = tf->rsi, n = tf->rdx;
+	struct process *p;
+	int e;
+
+	if ((e = get_obj((uint32_t)tf->rdi, SK_OBJ_PROCESS, SK_R_MANAGE, &po, NULL, NULL)) != SK_OK)
+		return SK_ERRVAL(e, 1);
+	p = (struct process *)po;
+	if (p->state != SK_PROC_RUNNING)
+		return SK_ERRVAL(SK_E_STATE, 1);
+	if (n > SK_GIVE_MAX)
+		return SK_ERRVAL(SK_E_TOOBIG, 3);
+	if (n == 0)
+		return 0;
+	if (!user_range_ok(uaddr, n * sizeof(g[0])) ||
+	    as_user_ok(current_process()->as, uaddr, n * sizeof(g[0]), SK_PROT_WRITE) != SK_OK ||
+	    copyin(g, uaddr, n * sizeof(g[0])) != SK_OK)
+		return SK_ERRVAL(SK_E_FAULT, 2);
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t rights;
+
+		if ((e = get_obj(g[i].h, SK_OBJ_NONE, SK_R_TRANSFER, &objs[i], &rights,
+		    &badges[i])) != SK_OK)
+			return SK_ERRVAL(e, 2);
+		if (g[i].rights == SK_GIVE_SAME)
+			g[i].rights = rights;
+		else if (g[i].rights & ~rights)
+			return SK_ERRVAL(SK_E_RIGHTS, 2);
+	}
+	if ((e = handle_reserve(&p->handles, (uint32_t)n)) != SK_OK)
+		return SK_ERRVAL(e, 1);
+	for (uint64_t i = 0; i < n; i++)
+		if ((e = handle_alloc(&p->handles, objs[i], g[i].rights, badges[i],
+		    &g[i].out)) != SK_OK)
+			panic("handle_give_many: a reserved slot was not there");
+	if (copyout(uaddr, g, n * sizeof(g[0])) != SK_OK)
+		panic("handle_give_many: a checked array could not be written");
+	return (int64_t)n;
+}
+
 int64_t
 sys_kstat(struct trapframe *tf)
 {

@@ -21,6 +21,28 @@ table_alloc(void)
 	return pa;
 }
 
+/* A new page table has no present entries. */
+static void
+pt_range_clear(uint64_t table_pa)
+{
+	struct page *pg = pa_to_page(table_pa);
+
+	pg->pt_lo = 512;
+	pg->pt_hi = 0;
+}
+
+/* Entry idx of the table at table_pa is about to become present. */
+static void
+pt_range_add(uint64_t table_pa, unsigned int idx)
+{
+	struct page *pg = pa_to_page(table_pa);
+
+	if (idx < pg->pt_lo)
+		pg->pt_lo = (uint16_t)idx;
+	if (idx >= pg->pt_hi)
+		pg->pt_hi = (uint16_t)(idx + 1);
+}
+
 /*
  * Return the level-0 (4 KiB) entry for va, creating missing tables when
  * create is set. Returns NULL when a table is missing and create is not
@@ -29,6 +51,7 @@ table_alloc(void)
 pte_t *
 pt_walk(uint64_t pml4_pa, uint64_t va, bool create)
 {
+	uint64_t table_pa = pml4_pa;
 	pte_t *table = P2V(pml4_pa);
 	uint64_t user = va < USER_TOP ? PTE_U : 0;
 
@@ -40,11 +63,14 @@ pt_walk(uint64_t pml4_pa, uint64_t va, bool create)
 
 			if (!create || (pa = table_alloc()) == 0)
 				return NULL;
+			pt_range_clear(pa);
+			pt_range_add(table_pa, IDX(va, level));
 			*e = pa | PTE_P | PTE_W | user;
 		} else if (*e & PTE_PS) {
 			return NULL;
 		}
-		table = P2V(*e & PTE_ADDR);
+		table_pa = *e & PTE_ADDR;
+		table = P2V(table_pa);
 	}
 	return &table[IDX(va, 0)];
 }
@@ -58,30 +84,44 @@ pt_new_pml4(void)
 		return 0;
 	memcpy((pte_t *)P2V(pa) + 256, (pte_t *)P2V(kernel_pml4_pa) + 256,
 	    256 * sizeof(pte_t));
+	pt_range_clear(pa);	/* of the user half, which pt_walk fills */
 	return pa;
 }
 
-/* Free every page table of the user half, then the PML4 itself. */
+/*
+ * Free every page table of the user half, then the PML4 itself. Each
+ * table is scanned only over the range of entries pt_walk made present.
+ */
 void
 pt_free_user(uint64_t pml4_pa)
 {
 	pte_t *t = P2V(pml4_pa);
+	struct page *pg = pa_to_page(pml4_pa);
+	unsigned int hi = pg->pt_hi < 256 ? pg->pt_hi : 256;
 
-	for (int i = 0; i < 256; i++)
-		if (t[i] & PTE_P) {
-			pte_t *pdpt = P2V(t[i] & PTE_ADDR);
+	for (unsigned int i = pg->pt_lo; i < hi; i++) {
+		uint64_t pdpt_pa = t[i] & PTE_ADDR;
+		pte_t *pdpt = P2V(pdpt_pa);
+		struct page *pg1;
 
-			for (int j = 0; j < 512; j++)
-				if (pdpt[j] & PTE_P) {
-					pte_t *pd = P2V(pdpt[j] & PTE_ADDR);
+		if (!(t[i] & PTE_P))
+			continue;
+		pg1 = pa_to_page(pdpt_pa);
+		for (unsigned int j = pg1->pt_lo; j < pg1->pt_hi; j++) {
+			uint64_t pd_pa = pdpt[j] & PTE_ADDR;
+			pte_t *pd = P2V(pd_pa);
+			struct page *pg2;
 
-					for (int k = 0; k < 512; k++)
-						if (pd[k] & PTE_P)
-							page_free(pd[k] & PTE_ADDR);
-					page_free(pdpt[j] & PTE_ADDR);
-				}
-			page_free(t[i] & PTE_ADDR);
+			if (!(pdpt[j] & PTE_P))
+				continue;
+			pg2 = pa_to_page(pd_pa);
+			for (unsigned int k = pg2->pt_lo; k < pg2->pt_hi; k++)
+				if (pd[k] & PTE_P)
+					page_free(pd[k] & PTE_ADDR);
+			page_free(pd_pa);
 		}
+		page_free(pdpt_pa);
+	}
 	page_free(pml4_pa);
 }
 

@@ -41,6 +41,8 @@ struct child_block {
 	uint64_t clear_tid;		/* CLONE_CHILD_CLEARTID address (threads) */
 	int thread;
 	int fork;			/* a fork child: the block is a struct fork_block */
+	int attached;			/* proc knows the child's notification (PROC_FORK) */
+	int32_t pid, ppid, pgid, sid;	/* then: what PROC_ATTACH would answer */
 };
 
 /*
@@ -93,7 +95,20 @@ libos_child(struct child_block *cb)
 		sk_reflect_set((void *)libos_entry);
 		L.main_tid = u->tid;
 		l_threads_reset();
-		l_attach();
+		if (cb->attached) {
+			L.pid = cb->pid;
+			L.ppid = cb->ppid;
+			L.pgid = cb->pgid;
+			L.sid = cb->sid;
+			L.grp_valid = 1;
+			/*
+			 * News proc posted before the system-call entry was
+			 * registered (new ids, a signal) woke nobody: take it.
+			 */
+			l_take_notes(SK_NOWAIT);
+		} else {
+			l_attach();
+		}
 	}
 	if (cb->thread)
 		l_thread_register(cb->clear_tid);
@@ -138,55 +153,72 @@ l_resume(struct sk_regs *r)
  * Give the child process p copies of the handles of st's roles and
  * descriptors: h gets the child's role handles (by sk_exec_role), fds the
  * child's value of each open descriptor's handle (ascending fd, *nfds of
- * them). The child's event notification is a new one.
+ * them). The child's event notification is a new one; *events gets the
+ * caller's handle to it (to be closed by the caller), or stays as it was
+ * if st has none.
  */
 static int64_t
 give_all(sk_handle_t p, const struct libos_state *st, sk_handle_t h[SK_EXEC_H_COUNT],
-    struct l_fd_handle *fds, uint32_t *nfds)
+    struct l_fd_handle *fds, uint32_t *nfds, sk_handle_t *events)
 {
-	struct sk_handle_info hi;
+	sk_handle_t src[SK_GIVE_MAX], out[SK_GIVE_MAX];
+	int fdat[SK_GIVE_MAX];
 	int64_t r, n;
-	uint32_t k = 0;
+	uint32_t k = 0, m;
+	int fd = 0;
 
-	for (int i = 0; i < SK_EXEC_H_COUNT; i++) {
-		sk_handle_t src = st->h[i];	/* h may be st->h */
-
-		r = 0;
-		if (src != 0 && i == SK_EXEC_H_EVENTS) {
-			if ((n = sk_notif_create()) < 0)
-				return n;
-			r = sk_handle_give(p, (sk_handle_t)n,
-			    SK_R_SIGNAL | SK_R_WAIT | SK_R_DUP | SK_R_TRANSFER);
+	/* The roles first (h may be st->h), the child's own notification last. */
+	for (int i = 0; i < SK_EXEC_H_COUNT; i++)
+		src[i] = i == SK_EXEC_H_EVENTS ? 0 : st->h[i];
+	if ((r = sk_give_list(p, src, out, SK_EXEC_H_COUNT)) < 0)
+		return r;
+	memcpy(h, out, SK_EXEC_H_COUNT * sizeof(h[0]));
+	h[SK_EXEC_H_EVENTS] = 0;
+	if (st->h[SK_EXEC_H_EVENTS] != 0) {
+		if ((n = sk_notif_create()) < 0)
+			return n;
+		r = sk_handle_give(p, (sk_handle_t)n,
+		    SK_R_SIGNAL | SK_R_WAIT | SK_R_DUP | SK_R_TRANSFER);
+		if (r < 0) {
 			sk_handle_close((sk_handle_t)n);
-		} else if (src != 0 && (r = sk_handle_info(src, &hi)) >= 0) {
-			r = sk_handle_give(p, src, hi.rights);
+			return r;
 		}
-		if (r < 0)
-			return r;
-		h[i] = (sk_handle_t)r;
+		h[SK_EXEC_H_EVENTS] = (sk_handle_t)r;
+		*events = (sk_handle_t)n;
 	}
-	for (int fd = 0; fd < st->fd_end; fd++) {
-		const struct l_fd *f = &st->fds[fd];
-
-		if (f->h == 0)
-			continue;
-		if ((r = sk_handle_info(f->h, &hi)) < 0 ||
-		    (r = sk_handle_give(p, f->h, hi.rights)) < 0)
+	/* The descriptors' handles, in batches by ascending fd. */
+	while (fd < st->fd_end) {
+		for (m = 0; fd < st->fd_end && m < SK_GIVE_MAX; fd++) {
+			if (st->fds[fd].h == 0)
+				continue;
+			fdat[m] = fd;
+			src[m++] = st->fds[fd].h;
+		}
+		if ((r = sk_give_list(p, src, out, m)) < 0)
 			return r;
-		fds[k].fd = fd;
-		fds[k].h = (sk_handle_t)r;
-		k++;
+		for (uint32_t j = 0; j < m; j++) {
+			fds[k].fd = fdat[j];
+			fds[k].h = out[j];
+			k++;
+		}
 	}
 	*nfds = k;
 	return 0;
 }
 
-/* Register child process p with proc; returns its pid or -errno. */
+/*
+ * Register child process p with proc; returns its pid or -errno. With
+ * the child's event notification (events, the caller's handle) proc
+ * attaches the child at once (and gets as, its address space, read-only,
+ * if as is not 0): cb then holds what the child's PROC_ATTACH would have
+ * learnt and cb->attached is set.
+ */
 static int64_t
-proc_fork(sk_handle_t p, uint32_t flags)
+proc_fork(sk_handle_t p, uint32_t flags, sk_handle_t events, sk_handle_t as,
+    struct child_block *cb)
 {
 	struct sk_rpc m = { .label = PROC_FORK };
-	int64_t d;
+	int64_t d, r;
 
 	if (L.h[SK_EXEC_H_PROC] == 0) {
 		struct sk_proc_info pi;
@@ -196,9 +228,26 @@ proc_fork(sk_handle_t p, uint32_t flags)
 	if ((d = sk_handle_dup(p, SK_R_ALL)) < 0)
 		return l_err(d);
 	m.w[0] = flags;
-	m.snd_nh = 1;
-	m.snd_h[0] = (sk_handle_t)d;
-	return io_call(L.h[SK_EXEC_H_PROC], &m);
+	m.snd_h[m.snd_nh++] = (sk_handle_t)d;
+	if (events != 0 && (d = sk_handle_dup(events, SK_R_SIGNAL | SK_R_TRANSFER)) >= 0) {
+		m.snd_h[m.snd_nh++] = (sk_handle_t)d;
+		if (as != 0 && (d = sk_handle_dup(as, SK_R_READ | SK_R_TRANSFER)) >= 0)
+			m.snd_h[m.snd_nh++] = (sk_handle_t)d;
+	}
+	if ((r = sk_rpc(L.h[SK_EXEC_H_PROC], &m, SK_FOREVER)) < 0) {
+		/* A failed call left the handles with us. */
+		for (uint32_t i = 0; i < m.snd_nh; i++)
+			sk_handle_close(m.snd_h[i]);
+		return l_err(r);
+	}
+	if (m.snd_nh >= 2) {
+		cb->attached = 1;
+		cb->pid = (int32_t)r;
+		cb->ppid = (int32_t)m.r[1];
+		cb->pgid = (int32_t)m.r[2];
+		cb->sid = (int32_t)m.r[3];
+	}
+	return r;
 }
 
 static int64_t
@@ -207,6 +256,7 @@ do_fork(struct sk_regs *r, uint64_t flags, uint64_t stack, uint64_t ptid, uint64
 {
 	struct fork_block fb;		/* only its head and nfds fds are filled */
 	int64_t as, p = -1, th, pid;
+	sk_handle_t events = 0;
 
 	/*
 	 * The child's libos state is the copy-on-write copy of this one, at
@@ -218,9 +268,12 @@ do_fork(struct sk_regs *r, uint64_t flags, uint64_t stack, uint64_t ptid, uint64
 		pid = l_err(p);
 		goto out;
 	}
-	if ((pid = l_err(give_all((sk_handle_t)p, &L, fb.h, fb.fds, &fb.nfds))) < 0)
+	if ((pid = l_err(give_all((sk_handle_t)p, &L, fb.h, fb.fds, &fb.nfds, &events))) < 0)
 		goto fail;
 	memset(&fb.cb, 0, sizeof(fb.cb));
+	/* proc attaches the child now: the block tells it its ids. */
+	if ((pid = proc_fork((sk_handle_t)p, 0, events, (sk_handle_t)as, &fb.cb)) < 0)
+		goto fail;
 	fb.cb.frame = *r;
 	fb.cb.frame.rax = 0;
 	if (stack != 0)
@@ -237,8 +290,6 @@ do_fork(struct sk_regs *r, uint64_t flags, uint64_t stack, uint64_t ptid, uint64
 		pid = -L_ENOMEM;
 		goto fail;
 	}
-	if ((pid = proc_fork((sk_handle_t)p, 0)) < 0)
-		goto fail;
 	th = sk_thread_create((sk_handle_t)p, (void *)libos_child,
 	    fb.cb.stack, (uint64_t)&fork_block, 0, SK_PRIO_DEFAULT);
 	if (th < 0) {
@@ -255,6 +306,8 @@ do_fork(struct sk_regs *r, uint64_t flags, uint64_t stack, uint64_t ptid, uint64
 fail:
 	sk_proc_kill((sk_handle_t)p, -1);
 out:
+	if (events != 0)
+		sk_handle_close(events);
 	if (p >= 0)
 		sk_handle_close((sk_handle_t)p);
 	sk_handle_close((sk_handle_t)as);
@@ -276,7 +329,7 @@ do_vfork(struct sk_regs *r)
 	char *stk;
 	int64_t p, th, pid, w;
 	uint32_t nfds;
-	sk_handle_t done;
+	sk_handle_t done, events = 0;
 
 	st = l_alloc(sizeof(*st));
 	cb = l_alloc(sizeof(*cb));
@@ -295,14 +348,18 @@ do_vfork(struct sk_regs *r)
 		pid = l_err(p);
 		goto out_paths;
 	}
-	if ((pid = l_err(give_all((sk_handle_t)p, st, st->h, fds, &nfds))) < 0)
+	if ((pid = l_err(give_all((sk_handle_t)p, st, st->h, fds, &nfds, &events))) < 0)
 		goto out_kill;
 	fd_fork_fixup(st, fds, nfds);
 	st->pid = 0;
 	st->notes = 0;
-	if ((pid = proc_fork((sk_handle_t)p, PROC_FORK_VFORK)) < 0)
-		goto out_kill;
 	memset(cb, 0, sizeof(*cb));
+	/* No address space of its own to show /proc/<pid>/fd from. */
+	pid = proc_fork((sk_handle_t)p, PROC_FORK_VFORK, events, 0, cb);
+	if (events != 0)
+		sk_handle_close(events);
+	if (pid < 0)
+		goto out_kill;
 	cb->frame = *r;
 	cb->frame.rax = 0;
 	cb->state = st;

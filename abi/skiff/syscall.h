@@ -80,7 +80,8 @@
 	X(kstat,		51, 1)	/* (struct sk_kstat *) */ \
 	X(proc_interrupt,	52, 1)	/* (proc): its threads enter the libos */ \
 	X(clock_real,		53, 0)	/* -> ns since the Unix epoch (wall clock) */ \
-	X(clock_set_real,	54, 1)	/* (ns since the epoch); SK_PRIV_CLOCK */
+	X(clock_set_real,	54, 1)	/* (ns since the epoch); SK_PRIV_CLOCK */ \
+	X(handle_give_many,	55, 3)	/* (proc, struct sk_give *, n) -> n */
 
 enum sk_sysno {
 #define SK_SYS_ENUM(name, num, nargs) SK_SYS_##name = SK_SYS_BASE + (num),
@@ -96,6 +97,23 @@ enum sk_sysno {
 #define SK_PROT_EXEC	(1u << 2)
 #define SK_MAP_FIXED	(1u << 8)	/* exactly at vaddr; fail if taken */
 #define SK_MAP_SHARED	(1u << 9)	/* writes go to the memory object */
+
+/*
+ * handle_give_many: copies of up to SK_GIVE_MAX handles into another
+ * process in one call. For each entry, h is a handle of the caller with
+ * SK_R_TRANSFER and rights are the rights of the copy, all of which h must
+ * have, or SK_GIVE_SAME for exactly h's; the kernel writes the copy's
+ * value in the target to out. Every entry is checked (and the array must
+ * be writable) before any handle is made: a bad entry fails the whole
+ * call with argument 2 and nothing changes.
+ */
+struct sk_give {
+	uint32_t h;
+	uint32_t rights;
+	uint32_t out;
+};
+#define SK_GIVE_SAME	0xffffffffu
+#define SK_GIVE_MAX	64
 
 /* ep_mint flags */
 #define SK_MINT_NOTIFY	(1u << 0)	/* SK_LABEL_CLOSED when the badge's last handle goes */

@@ -331,31 +331,18 @@ write_fdtab(sk_handle_t as, const struct sk_exec_start *st, const char *const *t
 static int64_t
 give_handles(sk_handle_t p, struct sk_exec_start *st)
 {
-	struct sk_handle_info hi;
+	sk_handle_t src[SK_EXEC_MAXFD], out[SK_EXEC_MAXFD];
 	int64_t r;
 
-	for (int i = 0; i < SK_EXEC_H_COUNT; i++) {
-		if (st->h[i] == 0)
-			continue;
-		if ((r = sk_handle_info(st->h[i], &hi)) < 0 ||
-		    (r = sk_handle_give(p, st->h[i], hi.rights)) < 0)
-			return r;
-		st->h[i] = (uint32_t)r;
-	}
-	for (uint32_t i = 0; i < st->nstart; i++) {
-		if (st->start_h[i] == 0)
-			continue;
-		if ((r = sk_handle_info(st->start_h[i], &hi)) < 0 ||
-		    (r = sk_handle_give(p, st->start_h[i], hi.rights)) < 0)
-			return r;
-		st->start_h[i] = (uint32_t)r;
-	}
-	for (uint32_t i = 0; i < st->nfds; i++) {
-		if ((r = sk_handle_info(st->fds[i].handle, &hi)) < 0 ||
-		    (r = sk_handle_give(p, st->fds[i].handle, hi.rights)) < 0)
-			return r;
-		st->fds[i].handle = (uint32_t)r;
-	}
+	if ((r = sk_give_list(p, st->h, st->h, SK_EXEC_H_COUNT)) < 0 ||
+	    (r = sk_give_list(p, st->start_h, st->start_h, st->nstart)) < 0)
+		return r;
+	for (uint32_t i = 0; i < st->nfds; i++)
+		src[i] = st->fds[i].handle;
+	if ((r = sk_give_list(p, src, out, st->nfds)) < 0)
+		return r;
+	for (uint32_t i = 0; i < st->nfds; i++)
+		st->fds[i].handle = out[i];
 	return 0;
 }
 

@@ -32,7 +32,7 @@ sk_spawn_fn(const char *name, sk_child_fn fn, uint64_t arg,
     const sk_handle_t *give, int ngive, uint32_t privs)
 {
 	struct child_start cs;
-	int64_t base, as, p, th;
+	int64_t base, as, p, th, r;
 	uint64_t top;
 
 	if (ngive < 0 || ngive > MAX_GIVE)
@@ -52,22 +52,12 @@ sk_spawn_fn(const char *name, sk_child_fn fn, uint64_t arg,
 	memset(&cs, 0, sizeof(cs));
 	cs.fn = fn;
 	cs.arg = arg;
-	for (int i = 0; i < ngive; i++) {
-		struct sk_handle_info hi;
-		int64_t h;
-
-		if (give[i] == 0) {	/* "none" stays 0 */
-			cs.h[i] = 0;
-			continue;
-		}
-		if ((h = sk_handle_info(give[i], &hi)) < 0 ||
-		    (h = sk_handle_give((sk_handle_t)p, give[i], hi.rights)) < 0) {
-			sk_proc_kill((sk_handle_t)p, -1);
-			sk_handle_close((sk_handle_t)p);
-			sk_handle_close((sk_handle_t)as);
-			return h;
-		}
-		cs.h[i] = (sk_handle_t)h;
+	/* "none" (0) stays 0. */
+	if ((r = sk_give_list((sk_handle_t)p, give, cs.h, (uint32_t)ngive)) < 0) {
+		sk_proc_kill((sk_handle_t)p, -1);
+		sk_handle_close((sk_handle_t)p);
+		sk_handle_close((sk_handle_t)as);
+		return r;
 	}
 	top = (uint64_t)base + CHILD_STACK - sizeof(cs);
 	top &= ~15ull;
@@ -153,18 +143,10 @@ sk_spawn_elf(sk_handle_t vmo, uint64_t size, const char *name, uint64_t arg,
 	}
 	memset(&st, 0, sizeof(st));
 	st.arg = arg;
-	for (int i = 0; i < ngive; i++) {
-		struct sk_handle_info hi;
-
-		if (give[i] == 0) {	/* "none" stays 0 */
-			st.h[st.nhandles++] = 0;
-			continue;
-		}
-		if ((r = sk_handle_info(give[i], &hi)) < 0 ||
-		    (r = sk_handle_give((sk_handle_t)p, give[i], hi.rights)) < 0)
-			goto out_proc;
-		st.h[st.nhandles++] = (sk_handle_t)r;
-	}
+	/* "none" (0) stays 0. */
+	if ((r = sk_give_list((sk_handle_t)p, give, st.h, (uint32_t)ngive)) < 0)
+		goto out_proc;
+	st.nhandles = (uint32_t)ngive;
 	top = (ELF_STACK_TOP - sizeof(st)) & ~15ull;
 	if ((r = sk_as_write((sk_handle_t)as, top, &st, sizeof(st))) < 0)
 		goto out_proc;

@@ -168,18 +168,26 @@ op_spawn(uint64_t badge, const struct sk_msg *m, const struct sk_utcb *u)
 	return p->pid;
 }
 
+/* Whether as is 0 or a read-only address space: 0 or the error to answer. */
+static int64_t
+check_as(sk_handle_t as)
+{
+	struct sk_handle_info hi;
+
+	if (as != 0 && (sk_handle_info(as, &hi) < 0 || hi.type != SK_OBJ_ASPACE ||
+	    (hi.rights & ~(uint32_t)(SK_R_READ | SK_R_DUP | SK_R_TRANSFER)) != 0))
+		return SK_ERRVAL(SK_E_INVAL, 0);
+	return 0;
+}
+
 int64_t
 op_attach(struct lproc *p, const struct sk_utcb *u, struct sk_msg *m)
 {
 	sk_handle_t n = take_handle(u, m), as = u->rcv_nh >= 2 ? u->rcv_h[1] : 0;
-	struct sk_handle_info hi;
 	int64_t e;
 
-	if ((e = check_notif(n)) < 0)
+	if ((e = check_notif(n)) < 0 || (e = check_as(as)) < 0)
 		return e;
-	if (as != 0 && (sk_handle_info(as, &hi) < 0 || hi.type != SK_OBJ_ASPACE ||
-	    (hi.rights & ~(uint32_t)(SK_R_READ | SK_R_DUP | SK_R_TRANSFER)) != 0))
-		return SK_ERRVAL(SK_E_INVAL, 0);	/* only a read-only address space */
 	if (p->notif != 0)
 		sk_handle_close(p->notif);
 	p->notif = n;
@@ -194,16 +202,27 @@ op_attach(struct lproc *p, const struct sk_utcb *u, struct sk_msg *m)
 	return p->pid;
 }
 
+/*
+ * A new child of p. With handles [1] and [2] (the child's event
+ * notification and, optionally, its address space read-only) the child
+ * is attached at once, as PROC_ATTACH would attach it, and the reply
+ * carries what that reply would: w1 = ppid, w2 = pgid, w3 = sid.
+ */
 int64_t
-op_fork(struct lproc *p, const struct sk_msg *m, const struct sk_utcb *u)
+op_fork(struct lproc *p, struct sk_msg *m, const struct sk_utcb *u)
 {
 	sk_handle_t k = take_handle(u, m);
+	sk_handle_t nt = u->rcv_nh >= 2 ? u->rcv_h[1] : 0, as = u->rcv_nh >= 3 ? u->rcv_h[2] : 0;
 	struct lproc *c;
 	int64_t e;
 	int n = 0;
 
 	if ((e = check_kproc(k)) < 0)
 		return e;
+	if (nt != 0 && (e = check_notif(nt)) < 0)
+		return e;
+	if (as != 0 && (nt == 0 || (e = check_as(as)) < 0))
+		return nt == 0 ? SK_ERRVAL(SK_E_INVAL, 0) : e;
 	for (int i = 0; i < procs_end; i++)
 		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE &&
 		    procs[i].ruid == p->ruid)
@@ -221,13 +240,16 @@ op_fork(struct lproc *p, const struct sk_msg *m, const struct sk_utcb *u)
 	c->ppid = p->pid;
 	c->state = P_RUN;
 	c->kproc = k;
-	c->notif = 0;
-	c->as = 0;
+	c->notif = nt;
+	c->as = as;
 	c->pending = 0;
 	c->alarm_at = c->alarm_every = 0;
 	c->report_stop = c->report_cont = c->exited = 0;
 	c->spawn_notif = 0;
 	proc_watch(c);
+	m->w[1] = c->ppid;
+	m->w[2] = c->pgid;
+	m->w[3] = c->sid;
 	return c->pid;
 }
 

@@ -30,17 +30,19 @@ reaper(void *arg)
 /*
  * How many of a request's handles (from the first) the operation keeps
  * when it succeeds: the kernel process and spawn notification of
- * PROC_SPAWN, the kernel process of PROC_FORK and PROC_EXEC, the event
- * notification of PROC_ATTACH. The others, and all of a failed
+ * PROC_SPAWN, the kernel process of PROC_EXEC, the event notification
+ * and address space of PROC_ATTACH, and all three of PROC_FORK. The others, and all of a failed
  * request's, are closed by the receive loop.
  */
 static uint32_t
 handles_kept(uint32_t label)
 {
 	switch (label) {
+	case PROC_FORK:
+		return 3;
 	case PROC_SPAWN: case PROC_ATTACH:
 		return 2;
-	case PROC_FORK: case PROC_EXEC:
+	case PROC_EXEC:
 		return 1;
 	default:
 		return 0;

@@ -81,7 +81,7 @@ void proc_reap(struct lproc *p);
 void reap_scan(void);
 int64_t op_spawn(uint64_t badge, const struct sk_msg *m, const struct sk_utcb *u);
 int64_t op_attach(struct lproc *p, const struct sk_utcb *u, struct sk_msg *m);
-int64_t op_fork(struct lproc *p, const struct sk_msg *m, const struct sk_utcb *u);
+int64_t op_fork(struct lproc *p, struct sk_msg *m, const struct sk_utcb *u);
 int64_t op_exec(struct lproc *p, const struct sk_utcb *u);
 int64_t op_exit(struct lproc *p, const struct sk_msg *m);
 int64_t op_wait(struct lproc *p, struct sk_msg *m);

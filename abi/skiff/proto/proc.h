@@ -41,10 +41,14 @@ enum proc_op {
 				   [1] optional, its address space with SK_R_READ
 				   (for its descriptor table, exec.h sk_fdtab)
 				   -> w0 = pid, w1 = ppid, w2 = pgid, w3 = sid */
-	PROC_FORK,		/* handle = the child's kernel process (rights
-				   READ|MANAGE), w0 = PROC_FORK_* -> w0 = child pid;
-				   SK_E_LIMIT past RLIMIT_NPROC. The child inherits
-				   group, session, credential, signal state summary. */
+	PROC_FORK,		/* handles: [0] the child's kernel process (rights
+				   READ|MANAGE), optional [1] its event notification
+				   and [2] its address space, as for PROC_ATTACH,
+				   which the child then need not send;
+				   w0 = PROC_FORK_* -> w0 = child pid, w1 = its
+				   ppid, w2 = pgid, w3 = sid; SK_E_LIMIT past
+				   RLIMIT_NPROC. The child inherits group, session,
+				   credential, signal state summary. */
 	PROC_EXEC,		/* handle = the new kernel process, payload = exe path
 				   NUL then argv, each NUL-ended. The caller's pid moves
 				   to the new process; the caller (the old kernel

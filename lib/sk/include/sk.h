@@ -45,6 +45,8 @@ static inline int64_t sk_handle_close(sk_handle_t h) { return SK_SYS1(handle_clo
 static inline int64_t sk_handle_dup(sk_handle_t h, uint32_t r) { return SK_SYS2(handle_dup, h, r); }
 static inline int64_t sk_handle_info(sk_handle_t h, struct sk_handle_info *i) { return SK_SYS2(handle_info, h, i); }
 static inline int64_t sk_handle_give(sk_handle_t p, sk_handle_t h, uint32_t r) { return SK_SYS3(handle_give, p, h, r); }
+static inline int64_t sk_handle_give_many(sk_handle_t p, struct sk_give *g, uint32_t n)
+{ return SK_SYS3(handle_give_many, p, g, n); }
 static inline int64_t sk_proc_create(sk_handle_t as, const char *name, uint32_t privs)
 { return SK_SYS5(proc_create, as, name, strlen(name), privs, 0); }
 static inline int64_t sk_proc_exit(int64_t code) { return SK_SYS1(proc_exit, code); }
@@ -177,6 +179,15 @@ void sk_prefault(size_t stack_bytes);
 /* Output through the kernel debug log. */
 int sk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int sk_vprintf(const char *fmt, va_list ap);
+
+/*
+ * Give process p a copy of each of the n handles in (with the same
+ * rights) with handle_give_many, SK_GIVE_MAX at a time; out[i] gets the
+ * value of in[i]'s copy in p, 0 for a 0. in and out may be the same
+ * array. 0 or the first failing call's error; the copies of earlier
+ * batches then stay in p.
+ */
+int64_t sk_give_list(sk_handle_t p, const sk_handle_t *in, sk_handle_t *out, uint32_t n);
 
 /*
  * Run fn(arg, handles) in a new process whose memory is a copy-on-write
