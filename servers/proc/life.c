@@ -20,14 +20,76 @@ proc_reap(struct lproc *p)
  * to pid 1 (which reaps them itself), and its parent hears of it (or, if
  * the parent is pid 1 or ignores SIGCHLD, the slot is freed at once).
  */
+/*
+ * Process groups whose orphaning p's death may cause: its own and its
+ * children's (p may have been the one member, or the parent, that tied
+ * them to their session). Up to MAX_CAND, each with whether it was
+ * orphaned before.
+ */
+#define MAX_CAND	16
+struct cand {
+	uint32_t pgid, sid;
+	int was;
+};
+
+static int
+candidates(const struct lproc *p, struct cand *c)
+{
+	int n = 0;
+
+	for (int i = -1; i < procs_end && n < MAX_CAND; i++) {
+		const struct lproc *m = i < 0 ? p : &procs[i];
+		int dup = 0;
+
+		if (i >= 0 && (m->ppid != p->pid || (m->state != P_RUN && m->state != P_STOPPED)))
+			continue;
+		for (int k = 0; k < n; k++)
+			dup |= c[k].pgid == m->pgid && c[k].sid == m->sid;
+		if (dup)
+			continue;
+		c[n].pgid = m->pgid;
+		c[n].sid = m->sid;
+		c[n].was = pgrp_orphaned(procs, procs_end, m->pgid, m->sid);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * POSIX: a group newly orphaned with a stopped member gets SIGHUP, then
+ * SIGCONT, in every member, so its stopped jobs do not wait forever for
+ * a shell that is gone.
+ */
+static void
+hang_up_orphans(const struct cand *c, int n)
+{
+	for (int k = 0; k < n; k++) {
+		if (c[k].was || !pgrp_orphaned(procs, procs_end, c[k].pgid, c[k].sid) ||
+		    !pgrp_has_stopped(procs, procs_end, c[k].pgid, c[k].sid))
+			continue;
+		for (int i = 0; i < procs_end; i++) {
+			struct lproc *m = &procs[i];
+
+			if ((m->state == P_RUN || m->state == P_STOPPED) && m->pgid == c[k].pgid &&
+			    m->sid == c[k].sid) {
+				sig_post(m, 1, 0, 0, 0x80, 0);		/* SIGHUP, SI_KERNEL */
+				sig_post(m, 18, 0, 0, 0x80, 0);		/* SIGCONT */
+			}
+		}
+	}
+}
+
 void
 proc_died(struct lproc *p, uint32_t status)
 {
 	struct lproc *parent;
+	struct cand cand[MAX_CAND];
 	uint32_t code;
+	int ncand;
 
 	if (p->state == P_ZOMBIE || p->state == P_FREE)
 		return;
+	ncand = candidates(p, cand);
 	p->state = P_ZOMBIE;
 	p->status = status;
 	p->pending = 0;
@@ -56,6 +118,7 @@ proc_died(struct lproc *p, uint32_t status)
 		else
 			wake(c, PROC_NOTE_IDS);
 	}
+	hang_up_orphans(cand, ncand);
 	if (p->spawn_notif != 0) {
 		/* init started it and waits for it (op_wait_init). */
 		sk_notif_signal(p->spawn_notif, p->spawn_bits);

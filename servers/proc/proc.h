@@ -67,6 +67,14 @@ uint32_t status_exited(uint32_t code);
 uint32_t status_signaled(int sig);
 int may_kill(const struct lproc *t, uint32_t ruid, uint32_t euid, uint32_t sid, int sig);
 int setres_ok(uint32_t cur_r, uint32_t cur_e, uint32_t cur_s, uint32_t want, int privileged);
+/*
+ * Over the n slots of table t: whether process group pgid of session sid
+ * is orphaned (no live member has a live parent in another group of the
+ * same session; a group with no live member counts as orphaned), and
+ * whether a member of it is stopped.
+ */
+int pgrp_orphaned(const struct lproc *t, int n, uint32_t pgid, uint32_t sid);
+int pgrp_has_stopped(const struct lproc *t, int n, uint32_t pgid, uint32_t sid);
 
 /* table.c */
 struct lproc *by_pid(uint32_t pid);

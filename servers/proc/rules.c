@@ -16,6 +16,45 @@ wait_matches(const struct lproc *c, int64_t sel, uint32_t caller_pgid)
 	return c->pgid == (uint32_t)-sel;
 }
 
+static const struct lproc *
+find(const struct lproc *t, int n, uint32_t pid)
+{
+	for (int i = 0; i < n; i++)
+		if (t[i].state != P_FREE && t[i].pid == pid)
+			return &t[i];
+	return NULL;
+}
+
+static int
+live(const struct lproc *p)
+{
+	return p->state == P_RUN || p->state == P_STOPPED;
+}
+
+int
+pgrp_orphaned(const struct lproc *t, int n, uint32_t pgid, uint32_t sid)
+{
+	for (int i = 0; i < n; i++) {
+		const struct lproc *m = &t[i], *q;
+
+		if (!live(m) || m->pgid != pgid || m->sid != sid)
+			continue;
+		q = find(t, n, m->ppid);
+		if (q != NULL && live(q) && q->pgid != pgid && q->sid == sid)
+			return 0;
+	}
+	return 1;
+}
+
+int
+pgrp_has_stopped(const struct lproc *t, int n, uint32_t pgid, uint32_t sid)
+{
+	for (int i = 0; i < n; i++)
+		if (t[i].state == P_STOPPED && t[i].pgid == pgid && t[i].sid == sid)
+			return 1;
+	return 0;
+}
+
 int
 sig_default_ignored(int s)
 {
