@@ -219,10 +219,13 @@ $(BUSYBOX): mk/busybox.sh | $(DEPS_STAMP)
 
 # The initial ramdisk: busybox with its applet links, /etc, the commands
 # and the Linux behaviour tests (mk/initrd.py).
-$(BUILD)/initrd.cpio: mk/initrd.py $(BUSYBOX) $(wildcard rootfs/etc/*) $(CMD_BIN) $(LTESTS) $(STESTS) $(PBENCH)
+# The services' programs go in too, for `svc load` at run time.
+SERVICE_BIN = $(addprefix $(BUILD)/bin/,$(filter-out init,$(SERVERS)) $(DRIVERS))
+$(BUILD)/initrd.cpio: mk/initrd.py $(BUSYBOX) $(wildcard rootfs/etc/*) $(CMD_BIN) $(LTESTS) $(STESTS) \
+    $(PBENCH) $(SERVICE_BIN)
 	@echo "  CPIO   $@"
 	$(Q)python3 mk/initrd.py $@ $(BUSYBOX) rootfs/etc $(BUILD)/cmd $(BUILD)/linuxtests \
-		$(BUILD)/skifftests
+		$(BUILD)/skifftests $(SERVICE_BIN)
 
 # ---- running -------------------------------------------------------------
 # Boot modules: init is the root task; the others are handed to it.

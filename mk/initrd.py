@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Write the initial ramdisk, a cpio "newc" archive, for Skiff.
 
-    python3 mk/initrd.py OUT BUSYBOX ROOTFS_ETC CMD_DIR TESTS_DIR [SKIFF_TESTS_DIR]
+    python3 mk/initrd.py OUT BUSYBOX ROOTFS_ETC CMD_DIR TESTS_DIR [SKIFF_TESTS_DIR
+        [SERVICE ...]]
 
 Contents: /bin/busybox (Debian's busybox-static, unmodified) and every
 applet it lists (`busybox --list-full`) as a hard link to it; /etc from the
 repository's rootfs/etc; the musl commands (build/cmd) in /sbin; the Linux
-behaviour tests (build/linuxtests) in /usr/lib/skiff-tests; the usual
+behaviour tests (build/linuxtests) in /usr/lib/skiff-tests; the service
+programs named (build/bin/NAME) in /usr/lib/skiff/services, for `svc load`
+to load at run time; the usual
 directories with their modes and owners. Written directly in Python so that
 owners, modes and hard links are exact without root or fakeroot.
 """
@@ -43,6 +46,7 @@ class Writer:
 def main():
     out, busybox, etc, cmd_dir, tests_dir = sys.argv[1:6]
     skiff_tests = sys.argv[6] if len(sys.argv) > 6 else None
+    services = sys.argv[7:]
     applets = subprocess.run([busybox, "--list-full"], capture_output=True, text=True,
                              check=True).stdout.split()
     # Skiff's own commands (build/cmd) take the place of applets of the same name.
@@ -50,7 +54,8 @@ def main():
     applets = sorted(set(a for a in applets
                          if a != "bin/busybox" and os.path.basename(a) not in ours))
     dirs = {"bin": 0o755, "sbin": 0o755, "usr": 0o755, "usr/bin": 0o755, "usr/sbin": 0o755,
-            "usr/lib": 0o755, "usr/lib/skiff-tests": 0o755, "etc": 0o755, "tmp": 0o1777,
+            "usr/lib": 0o755, "usr/lib/skiff-tests": 0o755, "usr/lib/skiff": 0o755,
+            "usr/lib/skiff/services": 0o755, "etc": 0o755, "tmp": 0o1777,
             "root": 0o700, "home": 0o755, "dev": 0o755, "proc": 0o755, "var": 0o755,
             "var/tmp": 0o1777, "mnt": 0o755}
     for a in applets:
@@ -83,6 +88,10 @@ def main():
             for name in sorted(os.listdir(src)):
                 with open(os.path.join(src, name), "rb") as g:
                     w.entry(dst + "/" + name, 0o100755, data=g.read())
+        for path in services:
+            with open(path, "rb") as g:
+                w.entry("usr/lib/skiff/services/" + os.path.basename(path), 0o100755,
+                        data=g.read())
         w.entry("TRAILER!!!", 0, ino=0)
         while f.tell() % 512:
             f.write(b"\0")

@@ -11,7 +11,7 @@ tests/run.py --system-oracle runs them on the host to prove it.
 
 # Cases the host oracle must not run: they set the machine's clock, or
 # need Skiff's own programs.
-SKIFF_ONLY = {"date_set", "hwclock", "garbage_to_servers", "svc_restart_load", "svc_proc_refused",
+SKIFF_ONLY = {"date_set", "hwclock", "svc_load_file", "garbage_to_servers", "svc_restart_load", "svc_proc_refused",
               "svc_kill_restart"}
 
 
@@ -151,6 +151,13 @@ CASES = [
      "$S kill nosuch; $S stop devfs; $S kill devfs",
      "/dev/null\np\nMemTotal:\n20\nsvc: nosuch: no such entry\n"
      "svc: devfs: object is in the wrong state for this call\n", 1),
+    # Loadable services: a server program from a file replaces the running
+    # one on the same endpoint; clients go on, and the restart is counted.
+    ("svc_load_file", "S=/sbin/svc; $S load devfs /usr/lib/skiff/services/devfs && ls /dev/null "
+     "&& $S load pipe /usr/lib/skiff/services/pipe && echo p | cat && "
+     "$S load vfs /usr/lib/skiff/services/vfs && ls /proc/uptime && "
+     "$S | grep -E '^(devfs|pipe|vfs) ' | tr -s ' '",
+     "/dev/null\np\n/proc/uptime\ndevfs running 1\npipe running 1\nvfs running 1\n", 0),
     # proc's table is every process's only record: stopping it is refused.
     ("svc_proc_refused", "/sbin/svc restart proc; echo $?; /sbin/svc stop proc; echo $?; "
      "/sbin/svc | grep '^proc ' | tr -s ' '",
