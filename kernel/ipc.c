@@ -350,6 +350,7 @@ do_reply(struct thread *t, struct trapframe *tf)
 		c->utcb->rcv_nh = 0;
 	}
 	ipc_regs_to_msg(&c->msg, tf);
+	c->msg.tag &= ~SK_TAG_CHECKED;
 	ipc_msg_to_regs(c->tf, &c->msg);
 	c->cpu = this_cpu()->id;
 	thread_wake(c, SK_OK);
@@ -376,8 +377,13 @@ sys_reply_recv(struct trapframe *tf)
 	if ((e = handle_lookup(&t->proc->handles, (uint32_t)tf->rdi, SK_OBJ_ENDPOINT,
 	    SK_R_RECV, &slot)) != SK_OK)
 		return SK_ERRVAL(e, 1);
-	/* A caller that went away (timeout, death) is not the server's error. */
-	(void)do_reply(t, tf);
+	/*
+	 * A caller that went away (timeout, death) is not the server's error,
+	 * unless the server asked to hear of it with SK_TAG_CHECKED.
+	 */
+	e = do_reply(t, tf);
+	if (e != SK_OK && (tf->rsi & SK_TAG_CHECKED))
+		return SK_ERRVAL(e, e == SK_E_STATE ? 0 : 2);
 	return do_recv(t, (struct endpoint *)slot->obj, deadline_from_timeout(tf->r14));
 }
 

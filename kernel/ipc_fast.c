@@ -194,6 +194,7 @@ ipc_fast_reply_recv(struct trapframe *tf)
 	c->utcb->rcv_len = (uint32_t)len;
 	c->utcb->rcv_nh = 0;
 	ipc_copy_regs(c->tf, tf);
+	c->tf->rsi &= ~SK_TAG_CHECKED;
 	fast_unblock(c);
 	t->utcb->rcv_len = 0;
 	t->utcb->rcv_nh = 0;

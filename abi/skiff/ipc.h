@@ -13,7 +13,12 @@
  *     handle the sender used, RSI = tag, words in RDX R10 R8 R9 R12 R13, and
  *     the kernel-attested sender in utcb->sender.
  *   reply(tag, w0..w5): answer the message last received by this thread.
- *   reply_recv(ep, tag, w0..w5, timeout): reply, then receive.
+ *   reply_recv(ep, tag, w0..w5, timeout): reply, then receive. A reply
+ *     that cannot be delivered (the caller went away, its buffer cannot
+ *     take the payload) is dropped and the receive still happens, unless
+ *     the tag has SK_TAG_CHECKED: then reply_recv returns the reply's
+ *     error (argument 0: no caller waits; 2: the payload) and receives
+ *     nothing, so a server learns that its answer was not taken.
  */
 #ifndef SKIFF_IPC_H
 #define SKIFF_IPC_H
@@ -25,6 +30,7 @@
 #define SK_MSG_PAYLOAD_MAX	(64u * 1024)
 
 #define SK_TAG_LONG	(1ull << 63)	/* payload/handles in the UTCB */
+#define SK_TAG_CHECKED	(1ull << 62)	/* reply_recv: see above; not in replies */
 #define SK_TAG_LABEL(t)	((uint32_t)(t))
 
 /* Labels the kernel itself sends. */

@@ -80,12 +80,12 @@ closed(uint64_t badge)
 }
 
 /*
- * Send a reply that carries a payload or handles. If the caller cannot
- * take it, the handles are closed (their close notices free what they
- * named) and no data is consumed; else a read's bytes leave the pipe.
+ * Send a reply that carries handles (and no data). If the caller cannot
+ * take it, the handles are closed: their close notices free what they
+ * named.
  */
 static void
-reply_long(struct rep *rp)
+reply_handles(struct rep *rp)
 {
 	struct sk_utcb *u = sk_utcb();
 	struct sk_msg m = { 0 };
@@ -97,26 +97,76 @@ reply_long(struct rep *rp)
 	u->snd_nh = rp->nh;
 	for (uint32_t i = 0; i < rp->nh; i++)
 		u->snd_h[i] = rp->h[i];
-	if (sk_reply(&m) < 0) {
+	if (sk_reply(&m) < 0)
 		for (uint32_t i = 0; i < rp->nh; i++)
 			sk_handle_close(rp->h[i]);
-		return;
-	}
-	if (rp->consume_end != NULL) {
-		struct pipe *p = end_pipe(rp->consume_end);
-
-		ps_consume(&p->st, rp->consume);
-		p->atime = sk_clock_real();
-		waiters_wake(p);
-	}
 }
 
+/*
+ * A read whose bytes left the pipe before its reply was sent, so that
+ * the writers it makes room for are woken before the server waits
+ * again: what to put back if the reply is not taken.
+ */
+struct taken {
+	struct pipe *p;		/* NULL: no read is outstanding */
+	uint32_t head, len;	/* the pipe's state before the read */
+	int64_t atime;
+};
+
+/*
+ * Take a read's bytes out of its pipe ahead of the reply (which the
+ * caller then sends with SK_TAG_CHECKED), and wake the writers waiting
+ * for room. Should the reply fail, untake puts the bytes back; the
+ * writers woken meanwhile find the pipe as full as before and wait again.
+ */
+static void
+take(struct rep *rp, struct taken *tk)
+{
+	struct pipe *p = end_pipe(rp->consume_end);
+
+	tk->p = p;
+	tk->head = p->st.head;
+	tk->len = p->st.len;
+	tk->atime = p->atime;
+	ps_consume(&p->st, rp->consume);
+	p->atime = sk_clock_real();
+	waiters_wake(p);
+}
+
+/* The reply of the read taken in tk was not delivered: undo the take. */
+static void
+untake(struct taken *tk)
+{
+	ps_unconsume(&tk->p->st, tk->head, tk->len);
+	tk->p->atime = tk->atime;
+	tk->p = NULL;
+}
+
+/*
+ * Whether r, returned by a reply_recv with SK_TAG_CHECKED, is its
+ * reply's failure: no caller (argument 0) or a payload the caller could
+ * not take (argument 2). Then nothing was received.
+ */
+static bool
+reply_failed(int64_t r)
+{
+	return r < 0 && ((SK_ERR(r) == SK_E_STATE && SK_ERRARG(r) == 0) ||
+	    SK_ERRARG(r) == 2);
+}
+
+/*
+ * The receive loop. A reply without handles, a read's data included,
+ * goes out with the next receive in one reply_recv; a read's reply is
+ * checked (SK_TAG_CHECKED), so that its bytes return to the pipe when
+ * the caller does not take them.
+ */
 static void
 serve(void)
 {
 	struct sk_utcb *u = sk_utcb();
 	struct sk_msg m = { 0 };
-	bool pending = false;	/* a short reply waits in m */
+	struct taken tk = { NULL, 0, 0, 0 };
+	bool pending = false;	/* a reply waits in m (and the UTCB) */
 
 	for (;;) {
 		struct req rq;
@@ -130,6 +180,11 @@ serve(void)
 		else
 			r = sk_recv(pipe_ep, &m, SK_FOREVER);
 		pending = false;
+		if (tk.p != NULL) {
+			if (reply_failed(r))
+				untake(&tk);
+			tk.p = NULL;
+		}
 		if (r < 0)
 			continue;
 		if (SK_TAG_LABEL(m.tag) == SK_LABEL_CLOSED && u->sender.pid == 0) {
@@ -152,13 +207,23 @@ serve(void)
 		for (uint32_t i = 0; i < rq.nh; i++)
 			if (rq.h[i] != 0)
 				sk_handle_close(rq.h[i]);
-		if (rp.len > 0 || rp.nh > 0) {
-			reply_long(&rp);
+		if (rp.nh > 0) {
+			reply_handles(&rp);
 			continue;
 		}
 		memset(&m, 0, sizeof(m));
 		m.w[0] = (uint64_t)rp.w0;
 		m.w[1] = rp.w1;
+		if (rp.len > 0) {
+			m.tag = SK_TAG_LONG;
+			u->snd_buf = (uint64_t)rp.data;
+			u->snd_len = rp.len;
+			u->snd_nh = 0;
+		}
+		if (rp.consume_end != NULL) {
+			m.tag |= SK_TAG_CHECKED;
+			take(&rp, &tk);
+		}
 		pending = true;
 	}
 }

@@ -88,6 +88,13 @@ ps_consume(struct pipe_state *p, uint32_t n)
 		p->head = 0;
 }
 
+void
+ps_unconsume(struct pipe_state *p, uint32_t head, uint32_t len)
+{
+	p->head = head;
+	p->len = len;
+}
+
 bool
 ps_peer(const struct pipe_state *p, unsigned access, uint64_t wsnap, uint64_t rsnap)
 {

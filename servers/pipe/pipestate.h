@@ -50,6 +50,13 @@ int64_t ps_peek(const struct pipe_state *p, void *out, uint32_t n);
 /* Drop the n oldest bytes (n <= len), e.g. after ps_peek's data was sent. */
 void ps_consume(struct pipe_state *p, uint32_t n);
 
+/*
+ * Undo ps_consume: head and len are what they were before it, and
+ * nothing was written to the pipe since. The bytes were not overwritten,
+ * so they are buffered again.
+ */
+void ps_unconsume(struct pipe_state *p, uint32_t head, uint32_t len);
+
 /* Bytes that fit now. */
 static inline uint32_t
 ps_space(const struct pipe_state *p)

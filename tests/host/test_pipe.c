@@ -259,6 +259,29 @@ TEST(consume_clamps_and_resets_head)
 	free(p.buf);
 }
 
+/* A read whose reply was not taken puts its bytes back, wrapped or not. */
+TEST(unconsume_restores_the_bytes)
+{
+	struct pipe_state p = mkpipe(8);
+	uint32_t head, len;
+	char out[8];
+
+	ps_write(&p, "abcdef", 6);
+	ps_consume(&p, 5);
+	ps_write(&p, "ghijk", 5);		/* wraps: f ghijk */
+	head = p.head;
+	len = p.len;
+	ps_consume(&p, 6);			/* empties it: head back at 0 */
+	CHECK_EQ(p.len, 0);
+	ps_unconsume(&p, head, len);
+	CHECK_EQ(ps_peek(&p, out, sizeof(out)), 6);
+	CHECK(memcmp(out, "fghijk", 6) == 0);
+	ps_consume(&p, 2);
+	CHECK_EQ(ps_peek(&p, out, sizeof(out)), 4);
+	CHECK(memcmp(out, "hijk", 4) == 0);
+	free(p.buf);
+}
+
 /* IO_POLLPEER for FIFO opens: who is there, and who came and went. */
 TEST(peer_of_each_side)
 {

@@ -336,3 +336,84 @@ KTEST(ipc_long_fast_call_timeout)
 	sk_handle_close((sk_handle_t)srv);
 	return 0;
 }
+
+/*
+ * Server for ipc_reply_checked: each step's reply_recv carries
+ * SK_TAG_CHECKED. Exits with the number of the first step that went
+ * wrong, or 0.
+ */
+static int
+checked_server(uint64_t arg, const sk_handle_t *h)
+{
+	static char buf[64];
+	struct sk_utcb *u = sk_utcb();
+	struct sk_msg m = { 0 };
+	int64_t r;
+
+	u->rcv_buf = (uint64_t)buf;
+	u->rcv_max = sizeof(buf);
+	if (sk_recv(h[0], &m, SK_FOREVER) < 0)
+		return 1;
+	sk_sleep(200000000);		/* the caller times out meanwhile */
+	m.tag = 1 | SK_TAG_CHECKED;
+	if (sk_reply_recv(h[0], &m, SK_FOREVER) != SK_ERRVAL(SK_E_STATE, 0))
+		return 2;
+	/* Nothing was received: the next call is the client's second. */
+	if (sk_recv(h[0], &m, SK_FOREVER) < 0 || m.w[0] != 2)
+		return 3;
+	/* The client takes no payload: the reply fails on argument 2. */
+	m.tag = 1 | SK_TAG_LONG | SK_TAG_CHECKED;
+	u->snd_buf = (uint64_t)buf;
+	u->snd_len = 10;
+	u->snd_nh = 0;
+	r = sk_reply_recv(h[0], &m, SK_FOREVER);
+	if (r >= 0 || SK_ERRARG(r) != 2)
+		return 4;
+	if (sk_recv(h[0], &m, SK_FOREVER) < 0 || m.w[0] != 3)
+		return 5;
+	/* Delivered replies (fast, then slow path) lose the flag. */
+	m.tag = 7 | SK_TAG_CHECKED;
+	if (sk_reply_recv(h[0], &m, SK_FOREVER) < 0 || m.w[0] != 4)
+		return 6;
+	m.tag = 8 | SK_TAG_CHECKED;
+	if (sk_reply_recv(h[0], &m, 10 * SEC) < 0 || SK_TAG_LABEL(m.tag) != 0)
+		return 7;
+	sk_reply(&m);
+	return 0;
+}
+
+/* reply_recv with SK_TAG_CHECKED reports a reply that was not taken. */
+KTEST(ipc_reply_checked)
+{
+	int64_t ep = sk_ep_create(), srv;
+	sk_handle_t give[1];
+	struct sk_proc_info pi;
+	struct sk_msg m = { 0 };
+
+	CHECK_OK(ep);
+	give[0] = (sk_handle_t)ep;
+	CHECK_OK(srv = sk_spawn_fn("checked", checked_server, 0, give, 1, 0));
+	sk_sleep(5000000);
+	sk_utcb()->rcv_max = 0;
+	m.tag = 1;
+	m.w[0] = 1;
+	CHECK_ERR(sk_call((sk_handle_t)ep, &m, 20000000), SK_E_TIMEOUT, -1);
+	memset(&m, 0, sizeof(m));
+	m.tag = 1;
+	m.w[0] = 2;
+	CHECK_ERR(sk_call((sk_handle_t)ep, &m, 10 * SEC), SK_E_TOOBIG, -1);
+	for (uint64_t step = 3; step <= 4; step++) {
+		memset(&m, 0, sizeof(m));
+		m.tag = 1;
+		m.w[0] = step;
+		CHECK_OK(sk_call((sk_handle_t)ep, &m, 10 * SEC));
+		CHECK(m.tag == 4 + step);
+	}
+	memset(&m, 0, sizeof(m));
+	CHECK_OK(sk_call((sk_handle_t)ep, &m, 10 * SEC));
+	CHECK_OK(sk_proc_wait((sk_handle_t)srv, 10 * SEC, &pi));
+	if (pi.state != SK_PROC_EXITED || pi.exit_code != 0)
+		FAIL("the server stopped at step %ld", (long)pi.exit_code);
+	sk_handle_close((sk_handle_t)srv);
+	return 0;
+}
