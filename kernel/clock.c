@@ -11,6 +11,7 @@
 #include "kernel/kernel.h"
 #include "kernel/smp.h"
 #include "kernel/arch/x86.h"
+#include "kernel/timepage.h"
 
 #define PIT_CH2		0x42
 #define PIT_CMD		0x43
@@ -142,6 +143,7 @@ clock_init(void)
 	/* 10^9 << 32 fits in 64 bits; below 1 THz mult keeps >= 22 bits. */
 	ns_mult = (1000000000ull << SHIFT) / hz;
 	print_mhz("TSC", tsc_hz);
+	timepage_init(tsc_boot, ns_mult, SHIFT);
 
 	lapic_timer_calibrate();
 	if (lapic_timer_hz() != 0)

@@ -6,6 +6,7 @@
  */
 #include "kernel/kernel.h"
 #include "kernel/multiboot.h"
+#include "kernel/timepage.h"
 #include "kernel/process.h"
 #include "kernel/thread.h"
 #include "kernel/aspace.h"
@@ -66,7 +67,7 @@ roottask_start(void)
 
 	memset(&rc, 0, sizeof(rc));
 	if ((root_cred = cred_create(&rc, &e)) == NULL ||
-	    (as = aspace_create(&e)) == NULL ||
+	    (as = aspace_create(&e)) == NULL || timepage_map(as) != SK_OK ||
 	    (p = process_create(as, "init", SK_PRIV_ALL, root_cred, &e)) == NULL)
 		panic("roottask_start: out of memory");
 	obj_unref(&as->obj);

@@ -7,6 +7,7 @@
 #include "kernel/syscall.h"
 #include "kernel/process.h"
 #include "kernel/smp.h"
+#include "kernel/timepage.h"
 #include "kernel/arch/trapframe.h"
 #include "abi/skiff/syscall.h"
 
@@ -39,5 +40,6 @@ sys_clock_set_real(struct trapframe *tf)
 	if (ns < 0 || ns > REAL_MAX)
 		return SK_ERRVAL(SK_E_INVAL, 1);
 	real_offset = ns - (int64_t)clock_ns();
+	timepage_set_real(real_offset);
 	return SK_OK;
 }

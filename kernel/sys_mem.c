@@ -5,6 +5,7 @@
 #include "kernel/aspace.h"
 #include "kernel/vmo.h"
 #include "kernel/pmm.h"
+#include "kernel/timepage.h"
 #include "kernel/arch/trapframe.h"
 #include "abi/skiff/syscall.h"
 
@@ -23,6 +24,10 @@ sys_as_create(struct trapframe *tf)
 
 	if ((as = aspace_create(&e)) == NULL)
 		return SK_ERRVAL(e, 0);
+	if ((e = timepage_map(as)) != SK_OK) {
+		obj_unref(&as->obj);
+		return SK_ERRVAL(e, 0);
+	}
 	h = new_handle(&as->obj, AS_RIGHTS, 0);
 	obj_unref(&as->obj);
 	return h;

@@ -15,6 +15,7 @@
 #include "abi/skiff/utcb.h"
 #include "abi/skiff/info.h"
 #include "abi/skiff/bootinfo.h"
+#include "abi/skiff/timepage.h"
 #include "lib/common/string.h"
 
 static inline int64_t
@@ -63,8 +64,46 @@ static inline int64_t sk_thread_kill(sk_handle_t t) { return SK_SYS1(thread_kill
 static inline int64_t sk_thread_set_prio(sk_handle_t t, uint32_t p) { return SK_SYS2(thread_set_prio, t, p); }
 static inline int64_t sk_yield(void) { return SK_SYS0(yield); }
 static inline int64_t sk_sleep(uint64_t ns) { return SK_SYS1(sleep, ns); }
-static inline int64_t sk_clock(void) { return SK_SYS0(clock); }
-static inline int64_t sk_clock_real(void) { return SK_SYS0(clock_real); }
+/*
+ * The clocks, read from the time page (abi/skiff/timepage.h) without a
+ * system call when the page is there, else with the clock calls.
+ */
+static inline int
+sk_timepage_read(int real, int64_t *ns)
+{
+	const struct sk_timepage *tp = (const struct sk_timepage *)SK_TIMEPAGE_VA;
+	uint32_t s0, lo, hi;
+	uint64_t tsc;
+	int64_t off;
+
+	if (tp->magic != SK_TIMEPAGE_MAGIC)
+		return 0;
+	do {
+		s0 = __atomic_load_n(&tp->seq, __ATOMIC_ACQUIRE);
+		off = tp->real_offset;
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		tsc = (uint64_t)hi << 32 | lo;
+	} while ((s0 & 1) || __atomic_load_n(&tp->seq, __ATOMIC_ACQUIRE) != s0);
+	*ns = (int64_t)(((unsigned __int128)(tsc - tp->tsc_base) * tp->mult) >> tp->shift) +
+	    (real ? off : 0);
+	return 1;
+}
+
+static inline int64_t
+sk_clock(void)
+{
+	int64_t ns;
+
+	return sk_timepage_read(0, &ns) ? ns : SK_SYS0(clock);
+}
+
+static inline int64_t
+sk_clock_real(void)
+{
+	int64_t ns;
+
+	return sk_timepage_read(1, &ns) ? ns : SK_SYS0(clock_real);
+}
 static inline int64_t sk_clock_set_real(int64_t ns) { return SK_SYS1(clock_set_real, ns); }
 static inline int64_t sk_as_create(void) { return SK_SYS0(as_create); }
 static inline int64_t sk_as_clone(sk_handle_t as) { return SK_SYS1(as_clone, as); }
