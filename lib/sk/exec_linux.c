@@ -361,8 +361,8 @@ sk_exec_linux(struct sk_exec_args *a)
 		return SK_ERRVAL(SK_E_INVAL, 0);
 	if ((r = open_image(a->prog, a->prog_size, SK_LIBOS_BASE, &pe, &pimg)) < 0)
 		return SK_ERRVAL(SK_ERR(r), 1);
-	if ((r = open_image(a->libos, a->libos_size, SK_LINUX_STACK_TOP - SK_LINUX_STACK_SIZE,
-	    &le, &limg)) < 0) {
+	/* The libos lies between SK_LIBOS_BASE and the descriptor table. */
+	if ((r = open_image(a->libos, a->libos_size, SK_LINUX_FDTAB, &le, &limg)) < 0) {
 		r = SK_ERRVAL(SK_ERR(r), 3);
 		goto out;
 	}

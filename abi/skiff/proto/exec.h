@@ -62,8 +62,12 @@ enum sk_exec_role {
  * procfs. It tells only about the process that wrote it, and readers
  * treat it as untrusted: a target without its NUL ends at
  * SK_FDTAB_TARGET. Descriptors from SK_FDTAB_FDS on are not shown.
+ *
+ * It lies near the end of the 2 MiB that starts at SK_LIBOS_BASE, above
+ * the libos image (the loader refuses a libos image that reaches it), so
+ * that the table and the libos share one page table.
  */
-#define SK_LINUX_FDTAB		0x000000006f000000ull
+#define SK_LINUX_FDTAB		0x00000000701e0000ull
 #define SK_FDTAB_FDS		256
 #define SK_FDTAB_TARGET		256	/* a path, or "pipe:[ino]" */
 struct sk_fdtab {
@@ -73,6 +77,8 @@ struct sk_fdtab {
 };
 _Static_assert(sizeof(struct sk_fdtab) == SK_FDTAB_TARGET * (SK_FDTAB_FDS + 1), "sk_fdtab layout");
 #define SK_FDTAB_SIZE		((sizeof(struct sk_fdtab) + 4095) & ~4095ull)
+_Static_assert(SK_LINUX_FDTAB > SK_LIBOS_BASE &&
+    SK_LINUX_FDTAB + SK_FDTAB_SIZE <= SK_LIBOS_BASE + (2ull << 20), "fdtab in the libos's 2 MiB");
 
 /*
  * skiff_start_handles(buf, max), answered by the libos of a service
