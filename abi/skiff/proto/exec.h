@@ -104,8 +104,9 @@ struct sk_exec_fd {
 
 /*
  * The loader writes only the used part of the block into the new process
- * (the header, fds[0..nfds), and cwd and exe up to their NULs): the libos
- * must read no more than that.
+ * (the header and fds[0..nfds)), just below the initial stack's vectors,
+ * so that a small block shares the stack's top page: the libos must read
+ * no more than that. The two strings are with the stack's strings.
  */
 struct sk_exec_start {
 	uint64_t magic;
@@ -121,9 +122,9 @@ struct sk_exec_start {
 	uint32_t nstart;		/* entries of start_h in use */
 	uint32_t h[SK_EXEC_H_COUNT];	/* by sk_exec_role, 0 when absent */
 	uint32_t start_h[SK_EXEC_START_HANDLES];	/* a service's, in order; 0 stays 0 */
+	uint64_t cwd;		/* address of the canonical cwd; "" means "/" */
+	uint64_t exe;		/* address of the program file's path, or 0 */
 	struct sk_exec_fd fds[SK_EXEC_MAXFD];
-	char cwd[SK_EXEC_PATH];		/* canonical; "" means "/" */
-	char exe[SK_EXEC_PATH];		/* the program file's path */
 };
 /*
  * SK_EXEC_F_CONSOLE: the process starts a new session and makes the
@@ -143,7 +144,7 @@ struct sk_exec_start {
 #define SK_EXEC_F_SERVICE	(1u << 1)
 
 _Static_assert(sizeof(struct sk_exec_start) ==
-    104 + 4 * SK_EXEC_START_HANDLES + 16 * SK_EXEC_MAXFD + 2 * SK_EXEC_PATH,
+    120 + 4 * SK_EXEC_START_HANDLES + 16 * SK_EXEC_MAXFD,
     "sk_exec_start layout");
 
 #endif
