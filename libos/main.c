@@ -185,6 +185,7 @@ void
 libos_main(const struct sk_exec_start *st)
 {
 	struct sk_utcb *u = sk_utcb();
+	const char *cwd;
 	int64_t r;
 
 	if (st->magic != SK_EXEC_MAGIC)
@@ -205,8 +206,9 @@ libos_main(const struct sk_exec_start *st)
 	}
 	if (L.h[SK_EXEC_H_EVENTS] == 0 && (r = sk_notif_create()) >= 0)
 		L.h[SK_EXEC_H_EVENTS] = (sk_handle_t)r;
-	strlcpy(L.cwd, st->cwd[0] == '/' ? st->cwd : "/", sizeof(L.cwd));
-	strlcpy(L.exe, st->exe, sizeof(L.exe));
+	cwd = st->cwd != 0 ? (const char *)st->cwd : "";
+	strlcpy(L.cwd, cwd[0] == '/' ? cwd : "/", sizeof(L.cwd));
+	strlcpy(L.exe, st->exe != 0 ? (const char *)st->exe : "", sizeof(L.exe));
 	fd_init(st);
 	L.strace = l_strace_wanted(L.sp_start);
 	u->reflect_stack = (uint64_t)entry_stack + sizeof(entry_stack);

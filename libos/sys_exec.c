@@ -162,9 +162,13 @@ shebang(struct exec_args *a, const char *head, const char *path, char *interp)
 	return 0;
 }
 
-/* Fill exec_start with what survives exec (the caller's handle values). */
+/*
+ * Fill exec_start with what survives exec (the caller's handle values).
+ * Only its header and the descriptors in use are written: in a fork
+ * child each page of it written is a fresh or copied page.
+ */
 static void
-fill_start(const char *exe)
+fill_start(void)
 {
 	struct sk_exec_start *st = &exec_start;
 	int n = 0, klog = 0;
@@ -191,8 +195,6 @@ fill_start(const char *exe)
 	st->umask = L.umask;
 	st->sig_ignored = l_sig_ignored();
 	st->sig_blocked = l_sig_blocked();
-	strlcpy(st->cwd, L.cwd, sizeof(st->cwd));
-	strlcpy(st->exe, exe, sizeof(st->exe));
 }
 
 /* Move this Linux process to the new kernel process p. */
@@ -264,7 +266,7 @@ do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp)
 		}
 		break;
 	}
-	fill_start(path);
+	fill_start();
 	memset(&ea, 0, sizeof(ea));
 	ea.prog = vmo;
 	ea.prog_size = size;
@@ -275,6 +277,8 @@ do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp)
 	ea.envp = a.envp;
 	ea.suspended = 1;
 	ea.start = &exec_start;
+	ea.cwd = L.cwd;
+	ea.exe = path;
 	ea.fd_targets = exec_targets;
 	p = sk_exec_linux(&ea);
 	sk_handle_close(vmo);

@@ -17,7 +17,12 @@
 
 #include <stdint.h>
 
-#define SK_TIMEPAGE_VA		0x000000006ff00000ull
+/*
+ * The last page of the libos's 2 MiB, above the descriptor table
+ * (abi/skiff/proto/exec.h), so that in a Linux process it shares their
+ * page table.
+ */
+#define SK_TIMEPAGE_VA		0x00000000701ff000ull
 #define SK_TIMEPAGE_MAGIC	0x45474150454d4954ull	/* "TIMEPAGE" */
 
 struct sk_timepage {

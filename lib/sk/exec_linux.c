@@ -199,11 +199,13 @@ cpu_hwcap(void)
  */
 static int64_t
 build_stack(sk_handle_t as, const struct elf_info *ei, uint64_t brk,
-    const char *const argv[], const char *const envp[], struct sk_exec_start *st)
+    const struct sk_exec_args *a, struct sk_exec_start *st)
 {
+	const char *const *argv = a->argv, *const *envp = a->envp;
+	const char *cwd = a->cwd != NULL ? a->cwd : "";
 	const uint64_t base = SK_LINUX_STACK_TOP - STACK_IMAGE;
 	struct stack_builder sb;
-	uint64_t vec[1024], nv = 0, argp[256], envpp[256], execfn, rnd, plat, sp, stp;
+	uint64_t vec[1024], nv = 0, argp[256], envpp[256], execfn, rnd, plat, sp, stp, used;
 	int argc = 0, envc = 0;
 	uint64_t seed = (uint64_t)sk_clock() ^ 0x9e3779b97f4a7c15ull, rbytes[2];
 	int64_t r;
@@ -219,10 +221,14 @@ build_stack(sk_handle_t as, const struct elf_info *ei, uint64_t brk,
 	}
 	rnd = push_str(&sb, (const char *)rbytes, 16);
 	plat = push_str(&sb, "x86_64", 7);
-	if (st->exe[0] != '\0')
-		execfn = push_str(&sb, st->exe, strlen(st->exe) + 1);
-	else
+	if (a->exe != NULL && a->exe[0] != '\0') {
+		execfn = push_str(&sb, a->exe, strlen(a->exe) + 1);
+		st->exe = execfn;
+	} else {
 		execfn = push_str(&sb, argv[0], strlen(argv[0]) + 1);
+		st->exe = 0;
+	}
+	st->cwd = push_str(&sb, cwd, strlen(cwd) + 1);
 	for (; argv[argc] != NULL && argc < 255; argc++)
 		argp[argc] = push_str(&sb, argv[argc], strlen(argv[argc]) + 1);
 	for (; envp != NULL && envp[envc] != NULL && envc < 255; envc++)
@@ -266,26 +272,19 @@ build_stack(sk_handle_t as, const struct elf_info *ei, uint64_t brk,
 	st->sp = sp;
 	st->brk = brk;
 	st->stack_low = SK_LINUX_STACK_TOP - SK_LINUX_STACK_SIZE;
-	stp = (sp - 128 - sizeof(*st)) & ~15ull;
+	used = offsetof(struct sk_exec_start, fds) + st->nfds * sizeof(st->fds[0]);
+	stp = (sp - 128 - used) & ~15ull;
 	if (stp < base) {
 		r = SK_ERRVAL(SK_E_TOOBIG, 0);
 		goto out;
 	}
 	/*
-	 * The stack's contents, then only the used parts of the start block:
-	 * its header and descriptors, and the two strings (the rest of it is
-	 * fresh, zero memory, and the libos reads no further).
+	 * The stack's contents, then only the used part of the start block:
+	 * its header and descriptors (the libos reads no further).
 	 */
 	r = sk_as_write(as, sp, sb.buf + (sp - base), SK_LINUX_STACK_TOP - sp);
 	if (r >= 0)
-		r = sk_as_write(as, stp, st, offsetof(struct sk_exec_start, fds) +
-		    st->nfds * sizeof(st->fds[0]));
-	if (r >= 0)
-		r = sk_as_write(as, stp + offsetof(struct sk_exec_start, cwd), st->cwd,
-		    strnlen(st->cwd, sizeof(st->cwd) - 1) + 1);
-	if (r >= 0)
-		r = sk_as_write(as, stp + offsetof(struct sk_exec_start, exe), st->exe,
-		    strnlen(st->exe, sizeof(st->exe) - 1) + 1);
+		r = sk_as_write(as, stp, st, used);
 	if (r >= 0)
 		r = (int64_t)stp;
 out:
@@ -361,8 +360,8 @@ sk_exec_linux(struct sk_exec_args *a)
 		return SK_ERRVAL(SK_E_INVAL, 0);
 	if ((r = open_image(a->prog, a->prog_size, SK_LIBOS_BASE, &pe, &pimg)) < 0)
 		return SK_ERRVAL(SK_ERR(r), 1);
-	if ((r = open_image(a->libos, a->libos_size, SK_LINUX_STACK_TOP - SK_LINUX_STACK_SIZE,
-	    &le, &limg)) < 0) {
+	/* The libos lies between SK_LIBOS_BASE and the descriptor table. */
+	if ((r = open_image(a->libos, a->libos_size, SK_LINUX_FDTAB, &le, &limg)) < 0) {
 		r = SK_ERRVAL(SK_ERR(r), 3);
 		goto out;
 	}
@@ -393,7 +392,7 @@ sk_exec_linux(struct sk_exec_args *a)
 	}
 	if ((r = give_handles((sk_handle_t)p, a->start)) < 0)
 		goto out_kill;
-	if ((start = build_stack((sk_handle_t)as, &pe, brk, a->argv, a->envp, a->start)) < 0) {
+	if ((start = build_stack((sk_handle_t)as, &pe, brk, a, a->start)) < 0) {
 		r = start;
 		goto out_kill;
 	}

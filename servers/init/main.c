@@ -156,8 +156,6 @@ linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
 	lv = sk_handle_dup(libos->vmo, SK_R_READ | SK_R_MAP | SK_R_EXEC | SK_R_DUP | SK_R_TRANSFER);
 	st.h[SK_EXEC_H_LIBOS] = lv < 0 ? 0 : (sk_handle_t)lv;
 	st.umask = 022;
-	strlcpy(st.cwd, cwd, sizeof(st.cwd));
-	strlcpy(st.exe, exe, sizeof(st.exe));
 	for (int i = 0; i < nfds; i++) {
 		st.fds[i].fd = i;
 		st.fds[i].handle = fds[i];
@@ -173,6 +171,8 @@ linux_start(sk_handle_t prog, uint64_t size, const struct sk_boot_module *libos,
 	a.libos_size = libos->size;
 	a.name = argv[0];
 	a.argv = argv;
+	a.cwd = cwd;
+	a.exe = exe;
 	a.envp = envp;
 	a.suspended = 1;
 	a.start = &st;

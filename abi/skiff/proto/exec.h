@@ -11,6 +11,7 @@
 #define SKIFF_PROTO_EXEC_H
 
 #include <stdint.h>
+#include "abi/skiff/timepage.h"
 
 #define SK_EXEC_MAGIC		0x3130434558454b53ull	/* "SKEXEC01" */
 
@@ -62,8 +63,12 @@ enum sk_exec_role {
  * procfs. It tells only about the process that wrote it, and readers
  * treat it as untrusted: a target without its NUL ends at
  * SK_FDTAB_TARGET. Descriptors from SK_FDTAB_FDS on are not shown.
+ *
+ * It lies near the end of the 2 MiB that starts at SK_LIBOS_BASE, above
+ * the libos image (the loader refuses a libos image that reaches it), so
+ * that the table and the libos share one page table.
  */
-#define SK_LINUX_FDTAB		0x000000006f000000ull
+#define SK_LINUX_FDTAB		0x00000000701e0000ull
 #define SK_FDTAB_FDS		256
 #define SK_FDTAB_TARGET		256	/* a path, or "pipe:[ino]" */
 struct sk_fdtab {
@@ -73,6 +78,9 @@ struct sk_fdtab {
 };
 _Static_assert(sizeof(struct sk_fdtab) == SK_FDTAB_TARGET * (SK_FDTAB_FDS + 1), "sk_fdtab layout");
 #define SK_FDTAB_SIZE		((sizeof(struct sk_fdtab) + 4095) & ~4095ull)
+_Static_assert(SK_LINUX_FDTAB > SK_LIBOS_BASE &&
+    SK_LINUX_FDTAB + SK_FDTAB_SIZE <= SK_LIBOS_BASE + (2ull << 20), "fdtab in the libos's 2 MiB");
+_Static_assert(SK_LINUX_FDTAB + SK_FDTAB_SIZE <= SK_TIMEPAGE_VA, "fdtab below the time page");
 
 /*
  * skiff_start_handles(buf, max), answered by the libos of a service
@@ -98,8 +106,9 @@ struct sk_exec_fd {
 
 /*
  * The loader writes only the used part of the block into the new process
- * (the header, fds[0..nfds), and cwd and exe up to their NULs): the libos
- * must read no more than that.
+ * (the header and fds[0..nfds)), just below the initial stack's vectors,
+ * so that a small block shares the stack's top page: the libos must read
+ * no more than that. The two strings are with the stack's strings.
  */
 struct sk_exec_start {
 	uint64_t magic;
@@ -115,9 +124,9 @@ struct sk_exec_start {
 	uint32_t nstart;		/* entries of start_h in use */
 	uint32_t h[SK_EXEC_H_COUNT];	/* by sk_exec_role, 0 when absent */
 	uint32_t start_h[SK_EXEC_START_HANDLES];	/* a service's, in order; 0 stays 0 */
+	uint64_t cwd;		/* address of the canonical cwd; "" means "/" */
+	uint64_t exe;		/* address of the program file's path, or 0 */
 	struct sk_exec_fd fds[SK_EXEC_MAXFD];
-	char cwd[SK_EXEC_PATH];		/* canonical; "" means "/" */
-	char exe[SK_EXEC_PATH];		/* the program file's path */
 };
 /*
  * SK_EXEC_F_CONSOLE: the process starts a new session and makes the
@@ -137,7 +146,7 @@ struct sk_exec_start {
 #define SK_EXEC_F_SERVICE	(1u << 1)
 
 _Static_assert(sizeof(struct sk_exec_start) ==
-    104 + 4 * SK_EXEC_START_HANDLES + 16 * SK_EXEC_MAXFD + 2 * SK_EXEC_PATH,
+    120 + 4 * SK_EXEC_START_HANDLES + 16 * SK_EXEC_MAXFD,
     "sk_exec_start layout");
 
 #endif

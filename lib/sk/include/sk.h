@@ -247,8 +247,8 @@ int64_t sk_proc_wait(sk_handle_t proc, uint64_t timeout, struct sk_proc_info *in
  * glibc and musl expect. start is the struct sk_exec_start the new libos
  * gets (abi/skiff/proto/exec.h): the caller fills the handles (its own
  * values; they are given to the new process and start is rewritten with
- * the new values), fds, cwd, exe, umask and signal masks; the loader
- * fills the rest. With suspended set the process gets no thread yet:
+ * the new values), fds, umask and signal masks; the loader fills the rest,
+ * with cwd and exe from here. With suspended set the process gets no thread yet:
  * sk_exec_linux_start() starts it. Returns the process handle or an
  * encoded error (argument 1: the program, 3: the libos, 0: the rest).
  */
@@ -259,11 +259,13 @@ struct sk_exec_args {
 	sk_handle_t libos;
 	uint64_t libos_size;
 	const char *name;		/* the kernel process's name */
-	const char *const *argv;	/* argv[0] is also AT_EXECFN unless start->exe is set */
+	const char *const *argv;	/* argv[0] is also AT_EXECFN unless exe is set */
 	const char *const *envp;
 	uint32_t privs;
 	int suspended;
 	struct sk_exec_start *start;
+	const char *cwd;		/* canonical, or NULL ("/") */
+	const char *exe;		/* the program file's path, or NULL */
 	const char *const *fd_targets;	/* NULL, or what start->fds[i] shows in
 					   /proc/<pid>/fd (each may be NULL) */
 	uint64_t out_entry, out_arg;	/* set by sk_exec_linux */
