@@ -177,6 +177,30 @@ pte_release(pte_t *pte)
 }
 
 /*
+ * The level-0 table that maps *va in the tree at pml4_pa, or NULL when a
+ * table above it is missing; *va is then moved past the part of the
+ * address space that table would have mapped.
+ */
+static pte_t *
+pt_leaf(uint64_t pml4_pa, uint64_t *va)
+{
+	pte_t *t = P2V(pml4_pa);
+
+	for (int level = 3; level > 0; level--) {
+		pte_t e = t[(*va >> (12 + 9 * level)) & 511];
+
+		if (!(e & PTE_P)) {
+			uint64_t span = 1ull << (12 + 9 * level);
+
+			*va = ALIGN_DOWN(*va, span) + span;
+			return NULL;
+		}
+		t = P2V(e & PTE_ADDR);
+	}
+	return t;
+}
+
+/*
  * Call fn on every present level-0 entry in [start, end), skipping the
  * missing parts of the tree quickly.
  */
@@ -187,23 +211,9 @@ pt_for_each(uint64_t pml4_pa, uint64_t start, uint64_t end,
 	uint64_t va = start;
 
 	while (va < end) {
-		pte_t *t = P2V(pml4_pa);
-		int level;
-		bool skipped = false;
+		pte_t *t = pt_leaf(pml4_pa, &va);
 
-		for (level = 3; level > 0; level--) {
-			pte_t e = t[(va >> (12 + 9 * level)) & 511];
-
-			if (!(e & PTE_P)) {
-				uint64_t span = 1ull << (12 + 9 * level);
-
-				va = ALIGN_DOWN(va, span) + span;
-				skipped = true;
-				break;
-			}
-			t = P2V(e & PTE_ADDR);
-		}
-		if (skipped)
+		if (t == NULL)
 			continue;
 		for (uint64_t i = (va >> 12) & 511; i < 512 && va < end; i++, va += PAGE_SIZE)
 			if (t[i] & PTE_P)
@@ -482,24 +492,10 @@ clone_range(struct aspace *dst, struct aspace *src, uint64_t start, uint64_t end
 	uint64_t va = start;
 
 	while (va < end) {
-		pte_t *t = P2V(src->pml4_pa), *d = NULL;
+		pte_t *t = pt_leaf(src->pml4_pa, &va), *d = NULL;
 		uint64_t i;
-		int level;
-		bool skipped = false;
 
-		for (level = 3; level > 0; level--) {
-			pte_t e = t[(va >> (12 + 9 * level)) & 511];
-
-			if (!(e & PTE_P)) {
-				uint64_t span = 1ull << (12 + 9 * level);
-
-				va = ALIGN_DOWN(va, span) + span;
-				skipped = true;
-				break;
-			}
-			t = P2V(e & PTE_ADDR);
-		}
-		if (skipped)
+		if (t == NULL)
 			continue;
 		for (i = (va >> 12) & 511; i < 512 && va < end; i++, va += PAGE_SIZE) {
 			pte_t e = t[i];
