@@ -1,7 +1,8 @@
 /*
  * The big kernel lock. Every entry from user mode takes it and every exit
  * to user mode drops it, so kernel code runs on one CPU at a time (like
- * seL4). The idle loop runs without it. While a CPU spins for the lock it
+ * seL4); the one exception is the common reflection of a foreign syscall,
+ * which touches only the current thread (reflect_syscall_fast). The idle loop runs without it. While a CPU spins for the lock it
  * still answers TLB shootdown requests, so a holder that waits for a
  * shootdown cannot deadlock against it.
  */

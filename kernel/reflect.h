@@ -6,10 +6,13 @@
 #ifndef KERNEL_REFLECT_H
 #define KERNEL_REFLECT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct trapframe;
 
+/* Without the big kernel lock; false: nothing done, take reflect_syscall. */
+bool reflect_syscall_fast(struct trapframe *tf);
 void reflect_syscall(struct trapframe *tf);
 /* On the way back to user mode: enter the libos if an interrupt is due. */
 void reflect_interrupt_check(struct trapframe *tf);

@@ -30,6 +30,8 @@ syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
 
+	if (nr - SK_SYS_BASE >= SK_SYS_COUNT && reflect_syscall_fast(tf))
+		return;
 	bkl_acquire();
 	if (nr == SK_SYS_call && ipc_fast_call(tf))
 		goto out;
