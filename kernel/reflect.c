@@ -209,8 +209,8 @@ reflect_syscall(struct trapframe *tf)
  * reflect_return would refuse leaves the thread where it is. A process
  * without a library OS ignores interrupts.
  */
-static void __attribute__((noinline))
-interrupt_due(struct thread *t, struct trapframe *tf)
+void
+reflect_interrupt_due(struct thread *t, struct trapframe *tf)
 {
 	struct process *p = t->proc;
 	struct sk_utcb *u = t->utcb;
@@ -237,16 +237,6 @@ interrupt_due(struct thread *t, struct trapframe *tf)
 	u->reflect_reason = SK_REFLECT_INTERRUPT;
 	enter_libos(t, tf, entry, stack);
 	tf->vector = 0;		/* return with iretq: the frame is not a syscall's */
-}
-
-/* Out of line what is rare, so that every kernel exit pays one test. */
-void
-reflect_interrupt_check(struct trapframe *tf)
-{
-	struct thread *t = current_thread();
-
-	if (t->interrupt)
-		interrupt_due(t, tf);
 }
 
 /*
