@@ -4,14 +4,16 @@
 #include "kernel/aspace.h"
 #include "kernel/arch/x86.h"
 
-static volatile uint32_t bkl_word;
-static volatile int bkl_owner = -1;
+volatile uint32_t bkl_word;
+volatile int bkl_owner = -1;
 
+/*
+ * bkl_acquire found the lock taken (or held by this CPU, a bug): spin
+ * for it, answering TLB shootdowns meanwhile.
+ */
 void
-bkl_acquire(void)
+bkl_acquire_slow(int me)
 {
-	int me = this_cpu()->id;
-
 	if (bkl_owner == me)
 		panic("bkl_acquire: cpu %d already holds the lock", me);
 	while (__atomic_exchange_n(&bkl_word, 1, __ATOMIC_ACQUIRE)) {
@@ -24,12 +26,9 @@ bkl_acquire(void)
 }
 
 void
-bkl_release(void)
+bkl_release_bad(void)
 {
-	if (bkl_owner != this_cpu()->id)
-		panic("bkl_release: cpu %d does not hold the lock", this_cpu()->id);
-	bkl_owner = -1;
-	__atomic_store_n(&bkl_word, 0, __ATOMIC_RELEASE);
+	panic("bkl_release: cpu %d does not hold the lock", this_cpu()->id);
 }
 
 bool

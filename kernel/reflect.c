@@ -15,7 +15,7 @@
  * every frame is checked before it is resumed. docs/kernel.md has the
  * races of the user-mode return.
  *
- * Lock: the big kernel lock.
+ * Lock: the big kernel lock, except for reflect_syscall_fast (see there).
  */
 #include "kernel/reflect.h"
 #include "kernel/thread.h"
@@ -25,6 +25,7 @@
 #include "kernel/syscall.h"
 #include "kernel/arch/trapframe.h"
 #include "kernel/arch/x86.h"
+#include "kernel/cpu.h"
 #include "abi/skiff/syscall.h"
 
 /* Flags a user may set; IF is always set; IOPL, NT, RF, VM stay clear. */
@@ -86,10 +87,18 @@ enter_libos(struct thread *t, struct trapframe *tf, uint64_t entry, uint64_t sta
 {
 	struct sk_regs *r = &t->utcb->reflect;
 
+	/*
+	 * The compiler barriers keep gcc from loading all 18 words before
+	 * the first store, which spilled half of them to the stack.
+	 */
 	r->rax = tf->rax; r->rbx = tf->rbx; r->rcx = tf->rcx; r->rdx = tf->rdx;
+	__asm__ volatile("" ::: "memory");
 	r->rsi = tf->rsi; r->rdi = tf->rdi; r->rbp = tf->rbp; r->rsp = tf->rsp;
+	__asm__ volatile("" ::: "memory");
 	r->r8 = tf->r8; r->r9 = tf->r9; r->r10 = tf->r10; r->r11 = tf->r11;
+	__asm__ volatile("" ::: "memory");
 	r->r12 = tf->r12; r->r13 = tf->r13; r->r14 = tf->r14; r->r15 = tf->r15;
+	__asm__ volatile("" ::: "memory");
 	r->rip = tf->rip;
 	r->rflags = tf->rflags;
 	r->fs_base = rdmsr(MSR_FS_BASE);
@@ -130,6 +139,43 @@ resume_frame(struct thread *t, struct trapframe *tf)
 	return SK_OK;
 }
 
+/*
+ * The reflection of a foreign syscall without the big kernel lock, for
+ * the common case: the thread has a library OS to enter, is not in it,
+ * and nothing waits for its kernel exit (no kill, interrupt, reschedule
+ * or TLB flush). It reads only the current thread, its process's entry
+ * word and this CPU, and writes only the thread's trap frame and UTCB,
+ * which nothing else writes while the thread runs (proc_interrupt's
+ * pending word aside, which it does not touch), and it runs with
+ * interrupts masked. So it is as if the thread had gone on in user mode:
+ * a kill, reschedule or shootdown posted by another CPU during it comes
+ * with an IPI, taken as soon as the thread is back in user mode, and an
+ * interrupt posted during it is seen by the library OS in its pending
+ * word or at the thread's next kernel entry, exactly as for a thread
+ * running its library OS. Returns false, having changed nothing, when
+ * reflect_syscall under the lock must decide.
+ */
+bool
+reflect_syscall_fast(struct trapframe *tf)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c->current;
+	struct sk_utcb *u = t->utcb;
+	uint64_t stack = __atomic_load_n(&u->reflect_stack, __ATOMIC_RELAXED);
+	uint64_t entry = __atomic_load_n(&t->proc->reflect_entry, __ATOMIC_RELAXED);
+
+	if (entry == 0 || in_libos(t) || stack < PAGE_SIZE || stack > USER_TOP)
+		return false;
+	if (__atomic_load_n(&t->killed, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&t->interrupt, __ATOMIC_RELAXED) ||
+	    c->need_resched || c->tlb_flush)
+		return false;
+	u->reflect_reason = SK_REFLECT_SYSCALL;
+	enter_libos(t, tf, entry, stack);
+	tf->rax = 0;
+	return true;
+}
+
 void
 reflect_syscall(struct trapframe *tf)
 {
@@ -163,8 +209,8 @@ reflect_syscall(struct trapframe *tf)
  * reflect_return would refuse leaves the thread where it is. A process
  * without a library OS ignores interrupts.
  */
-static void __attribute__((noinline))
-interrupt_due(struct thread *t, struct trapframe *tf)
+void
+reflect_interrupt_due(struct thread *t, struct trapframe *tf)
 {
 	struct process *p = t->proc;
 	struct sk_utcb *u = t->utcb;
@@ -193,16 +239,6 @@ interrupt_due(struct thread *t, struct trapframe *tf)
 	tf->vector = 0;		/* return with iretq: the frame is not a syscall's */
 }
 
-/* Out of line what is rare, so that every kernel exit pays one test. */
-void
-reflect_interrupt_check(struct trapframe *tf)
-{
-	struct thread *t = current_thread();
-
-	if (t->interrupt)
-		interrupt_due(t, tf);
-}
-
 /*
  * reflect_set(entry, leave, leave_end): entry is the library OS (0: none);
  * [leave, leave_end) its user-mode return, at most LEAVE_MAX bytes (empty:
@@ -222,7 +258,8 @@ sys_reflect_set(struct trapframe *tf)
 		return SK_ERRVAL(SK_E_RANGE, 2);
 	if (end < leave || end > USER_TOP || end - leave > LEAVE_MAX)
 		return SK_ERRVAL(SK_E_RANGE, 3);
-	p->reflect_entry = entry;
+	/* Read without the lock by reflect_syscall_fast. */
+	__atomic_store_n(&p->reflect_entry, entry, __ATOMIC_RELAXED);
 	p->reflect_leave = entry != 0 ? leave : 0;
 	p->reflect_leave_len = entry != 0 ? end - leave : 0;
 	return SK_OK;

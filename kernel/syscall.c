@@ -28,18 +28,17 @@ void syscall_dispatch(struct trapframe *tf);
 void
 syscall_dispatch(struct trapframe *tf)
 {
-	uint64_t nr = tf->rax;
+	uint64_t i = tf->rax - SK_SYS_BASE;
+	bool native = i < SK_SYS_COUNT;
 
+	if (!native && reflect_syscall_fast(tf))
+		return;
 	bkl_acquire();
-	if (nr == SK_SYS_call && ipc_fast_call(tf))
-		goto out;
-	if (nr == SK_SYS_reply_recv && ipc_fast_reply_recv(tf))
-		goto out;
-	if (nr - SK_SYS_BASE < SK_SYS_COUNT)
-		tf->rax = (uint64_t)table[nr - SK_SYS_BASE](tf);
-	else
+	if (!native)
 		reflect_syscall(tf);
-out:
+	else if (!(i == SK_SYS_call - SK_SYS_BASE && ipc_fast_call(tf)) &&
+	    !(i == SK_SYS_reply_recv - SK_SYS_BASE && ipc_fast_reply_recv(tf)))
+		tf->rax = (uint64_t)table[i](tf);
 	kernel_exit_checks();
 	reflect_interrupt_check(tf);
 	bkl_release();

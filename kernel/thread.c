@@ -339,7 +339,7 @@ thread_destroy(struct kobject *o)
 }
 
 void
-kernel_exit_checks(void)
+kernel_exit_work(void)
 {
 	struct cpu *c = this_cpu();
 

@@ -107,10 +107,24 @@ void timer_add(struct thread *t, uint64_t deadline);
 
 static inline struct thread *current_thread(void);
 
-/* Called on the way back to user mode (BKL held): kill, resched. */
-void kernel_exit_checks(void);
+/* kernel_exit_checks' work when there is any: kill, resched, TLB flush. */
+void kernel_exit_work(void);
 
 #include "kernel/cpu.h"
 static inline struct thread *current_thread(void) { return this_cpu()->current; }
+
+/*
+ * Called on the way back to user mode (BKL held): a killed thread dies,
+ * a reschedule and a requested TLB flush happen. Inline, so that an exit
+ * with nothing to do costs three tests.
+ */
+static inline void
+kernel_exit_checks(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (c->current->killed || c->need_resched || c->tlb_flush)
+		kernel_exit_work();
+}
 
 #endif

@@ -77,7 +77,7 @@ start_handles(uint64_t buf, uint64_t max)
  * library OS never changes it, so a frame with another one (arch_prctl,
  * a new thread's TLS) goes through the kernel.
  */
-static void __attribute__((noreturn))
+static inline void __attribute__((always_inline, noreturn))
 leave(uint64_t fs_base)
 {
 	int64_t rv = sk_reflect_resume(fs_base);
@@ -88,7 +88,9 @@ leave(uint64_t fs_base)
 void
 libos_entry(struct sk_regs *r)
 {
+	struct libos_state *s = l_state();
 	uint64_t nr = r->rax, fs_base = r->fs_base;
+	l_handler h;
 	int64_t rv;
 
 	if (sk_utcb()->reflect_reason == SK_REFLECT_INTERRUPT) {
@@ -96,11 +98,19 @@ libos_entry(struct sk_regs *r)
 		 * No system call: proc has news for us (a signal, new ids) on the
 		 * event notification. Take it, act on it, resume unchanged.
 		 */
-		if (L.h[SK_EXEC_H_EVENTS] != 0)
+		if (s->h[SK_EXEC_H_EVENTS] != 0)
 			l_take_notes(SK_NOWAIT);
 		else
-			L.notes |= L_NOTE_SIGNAL;
+			s->notes |= L_NOTE_SIGNAL;
 		l_signals(r, L_NR_INTERRUPT);
+		leave(fs_base);
+	}
+	/* The common case first: a handled call, no strace. */
+	if (nr < L_SYS_MAX && (h = handlers[nr]) != NULL && !s->strace) {
+		r->rax = (uint64_t)h(r);
+		/* Not s: a vfork child has its own state from here on. */
+		if (L.notes & L_NOTE_SIGNAL)
+			l_signals(r, nr);
 		leave(fs_base);
 	}
 	if (nr == L_NR_RESUME) {
@@ -109,12 +119,12 @@ libos_entry(struct sk_regs *r)
 		l_signals(r, L_NR_INTERRUPT);
 		leave(fs_base);
 	}
-	if (L.strace)
+	if (s->strace)
 		l_strace_enter(r, nr);
 	if (nr < L_SYS_MAX && handlers[nr] != NULL)
 		rv = handlers[nr](r);
 	else if (nr == SK_LINUX_SYS_HANDLE)
-		rv = r->rdi < SK_EXEC_H_COUNT && L.h[r->rdi] != 0 ? (int64_t)L.h[r->rdi] : -L_ENOENT;
+		rv = r->rdi < SK_EXEC_H_COUNT && s->h[r->rdi] != 0 ? (int64_t)s->h[r->rdi] : -L_ENOENT;
 	else if (nr == SK_LINUX_SYS_FD_HANDLE)
 		rv = l_fd_handle((int64_t)r->rdi);
 	else if (nr == SK_LINUX_SYS_START_HANDLES)

@@ -8,10 +8,10 @@
 #define UTIME_NOW	((1l << 30) - 1)
 #define UTIME_OMIT	((1l << 30) - 2)
 
-/* One vfs request with a single path in the payload. */
+/* One vfs request with a single path in the payload, plen = strlen(path). */
 static int64_t
-path_req(uint32_t label, const char *path, uint64_t w0, uint64_t w1, uint64_t w2,
-    void *rcv, uint32_t rcv_max, struct sk_rpc *m)
+path_req_n(uint32_t label, const char *path, size_t plen, uint64_t w0, uint64_t w1,
+    uint64_t w2, void *rcv, uint32_t rcv_max, struct sk_rpc *m)
 {
 	/* The request half only: sk_rpc writes the reply half. */
 	m->label = label;
@@ -20,11 +20,18 @@ path_req(uint32_t label, const char *path, uint64_t w0, uint64_t w1, uint64_t w2
 	m->w[2] = w2;
 	m->w[3] = m->w[4] = m->w[5] = 0;
 	m->snd = path;
-	m->snd_len = (uint32_t)strlen(path) + 1;
+	m->snd_len = (uint32_t)plen + 1;
 	m->snd_nh = 0;
 	m->rcv = rcv;
 	m->rcv_max = rcv_max;
 	return vfs_call(m);
+}
+
+static int64_t
+path_req(uint32_t label, const char *path, uint64_t w0, uint64_t w1, uint64_t w2,
+    void *rcv, uint32_t rcv_max, struct sk_rpc *m)
+{
+	return path_req_n(label, path, strlen(path), w0, w1, w2, rcv, rcv_max, m);
 }
 
 static int64_t
@@ -83,22 +90,24 @@ do_stat(int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t flags)
 	struct io_stat st;
 	struct l_stat ls;
 	struct sk_rpc m;
+	size_t plen;
 	int64_t e;
 
 	if (flags & ~(uint64_t)(L_AT_SYMLINK_NOFOLLOW | L_AT_EMPTY_PATH | 0x800 /* NO_AUTOMOUNT */))
 		return -L_EINVAL;
 	if ((e = l_path(dirfd, upath, path, (flags & L_AT_EMPTY_PATH) != 0)) < 0)
 		return e;
+	plen = (size_t)e;	/* l_path returns the length */
 	if (path[0] == '\0') {
 		struct sk_regs fr = { .rdi = (uint64_t)dirfd, .rsi = ubuf };
 
-		if ((int32_t)dirfd == L_AT_FDCWD)
-			strlcpy(path, L.cwd, sizeof(path));
-		else
+		if ((int32_t)dirfd != L_AT_FDCWD)
 			return l_sys_fstat(&fr);
+		strlcpy(path, L.cwd, sizeof(path));
+		plen = strlen(path);
 	}
-	e = path_req(VFS_STAT, path, 0, (flags & L_AT_SYMLINK_NOFOLLOW) ? VFS_NOFOLLOW : 0, 0,
-	    &st, sizeof(st), &m);
+	e = path_req_n(VFS_STAT, path, plen, 0,
+	    (flags & L_AT_SYMLINK_NOFOLLOW) ? VFS_NOFOLLOW : 0, 0, &st, sizeof(st), &m);
 	if (e < 0)
 		return e;
 	if (m.rcv_len != sizeof(st))

@@ -292,8 +292,8 @@ L_HANDLER(gettid)
  * is (it reparents a dying process's children after closing its files).
  * Returns 0 or -errno.
  */
-static int64_t
-grp_fresh(void)
+static int64_t __attribute__((noinline))
+grp_refresh(void)
 {
 	struct sk_rpc m;
 	int64_t e;
@@ -311,6 +311,17 @@ grp_fresh(void)
 	L.sid = (int32_t)m.r[3];
 	L.grp_valid = 1;
 	return 0;
+}
+
+/* grp_refresh, with the common case (the cache is current) inline. */
+static inline int64_t
+grp_fresh(void)
+{
+	struct libos_state *s = l_state();
+
+	if (s->grp_valid && !(s->notes & L_NOTE_IDS))
+		return 0;
+	return grp_refresh();
 }
 
 /* This process's group and session, for terminal reads and writes. */

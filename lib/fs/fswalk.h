@@ -32,6 +32,7 @@ struct fswalk_in {
 	const uint64_t *cover;		/* directories other mounts cover */
 	const struct sk_cred *cred;	/* search permission is checked for it */
 	const char *path;		/* NUL-terminated, see fs.h */
+	size_t plen;			/* strlen(path) */
 };
 
 /*

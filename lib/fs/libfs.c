@@ -194,6 +194,7 @@ fs_walk(void *fs, const struct libfs_ops *ops, const struct sk_msg *m, uint32_t 
 		return -SK_E_INVAL;
 	in.cred = cred;
 	in.path = rbuf + off;
+	in.plen = len - off - 1;
 	if ((e = fswalk(&wo, &in, rep)) != SK_OK)
 		return -e;
 	rp->len = rep->stop == FS_WALK_ENTRY ? sizeof(*rep) : FS_WALK_REP_SHORT;

@@ -335,7 +335,7 @@ fsc_walk(void *ctx, uint32_t fs, const struct fswalk_in *in, struct fs_walk_rep 
 {
 	struct fsclient *c = ctx;
 	uint32_t off, clen, ng = in->cred->ngroups;
-	size_t plen = strlen(in->path);
+	size_t plen = in->plen;
 	struct sk_rpc m;
 	int e;
 

@@ -251,13 +251,13 @@ fast_walk(struct walker *w, const struct sk_cred *cred, int real, size_t *i, uin
 	in.cover = w->cover;
 	in.cred = cred;
 	in.path = p;
+	in.plen = plen = strlen(p);
 	e = w->ops->walk(w->ops->ctx, fs_of(w, w->cur.mnt), &in, wr);
 	if (e == SK_E_IO)
 		return e;
 	if (e != SK_OK)
 		return SK_OK;	/* no FS_WALK, or its error is met again below */
 	/* The answer must stop at the start of a component of p. */
-	plen = strlen(p);
 	if (wr->off >= plen || p[wr->off] == '/' || (wr->off > 0 && p[wr->off - 1] != '/') ||
 	    wr->stop > FS_WALK_ERROR || (wr->stop == FS_WALK_ERROR &&
 	    (wr->err == 0 || wr->err >= SK_E_COUNT)) || !IS_DIR(&wr->dirst))
@@ -343,7 +343,8 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 	i = 0;
 	for (;;) {
 		struct walk_loc ent, obj;
-		struct io_stat st, objst;
+		struct io_stat st, objst, *stp = &st;
+		const struct io_stat *objstp;
 		size_t start, clen, end;
 		int islast, slash, crossed = 0, dots;
 		uint32_t stop;
@@ -395,9 +396,10 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 			}
 			continue;
 		}
+		/* The entry's attributes stay in the FS_WALK answer, not copied. */
 		if (stop == FS_WALK_ENTRY) {
 			ent.ino = w.wr.ino;
-			st = w.wr.st;
+			stp = &w.wr.st;
 			e = SK_OK;
 		} else if (stop == FS_WALK_ERROR) {
 			e = (int)w.wr.err;
@@ -414,9 +416,9 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 		if (e != SK_OK)
 			return e;
 		ent.mnt = w.cur.mnt;
-		st.dev = mt->m[ent.mnt].dev;
+		stp->dev = mt->m[ent.mnt].dev;
 
-		if (IS_LNK(&st) && (!islast || slash || !(flags & WALK_NOFOLLOW))) {
+		if (IS_LNK(stp) && (!islast || slash || !(flags & WALK_NOFOLLOW))) {
 			if (islast && slash && (flags & WALK_ENTRY))
 				return SK_E_NOTDIR;
 			if (++nlinks > VFS_MAXLINKS)
@@ -433,12 +435,15 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 		}
 
 		obj = ent;
-		objst = st;
+		objstp = stp;
 		if ((e = cross_down(mt, &obj, &crossed)) != SK_OK)
 			return e;
 		/* A mounted root on the way is read by the next step. */
-		if (crossed && islast && (e = getattr(&w, obj, &objst)) != SK_OK)
-			return e;
+		if (crossed && islast) {
+			if ((e = getattr(&w, obj, &objst)) != SK_OK)
+				return e;
+			objstp = &objst;
+		}
 		if ((e = path_push(&w, res->name, clen)) != SK_OK)
 			return e;
 		if (crossed && !islast) {
@@ -448,20 +453,20 @@ walk(const struct vfs_fsops *ops, const struct vfs_mtab *mt,
 			continue;
 		}
 		if (islast) {
-			if (slash && !IS_DIR(&objst))
+			if (slash && !IS_DIR(objstp))
 				return SK_E_NOTDIR;
 			res->dir = w.cur;
 			res->dirst = w.curst;
 			res->ent = ent;
-			res->entst = st;
+			res->entst = *stp;
 			res->crossed = crossed;
-			set_found(&w, WALK_LAST_NAME, obj, &objst);
+			set_found(&w, WALK_LAST_NAME, obj, objstp);
 			return SK_OK;
 		}
-		if (!IS_DIR(&objst))
+		if (!IS_DIR(objstp))
 			return SK_E_NOTDIR;
 		w.cur = obj;
-		w.curst = objst;
+		w.curst = *objstp;
 		w.cur_ok = 1;
 	}
 }

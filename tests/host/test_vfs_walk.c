@@ -645,7 +645,7 @@ TEST(fs_walk_missing_falls_back)
 TEST(fswalk_bad_requests)
 {
 	struct fswalk_ops o = { (void *)(uintptr_t)SVC_RAMFS, fkw_lookup, fkw_getattr, fkw_parent };
-	struct fswalk_in in = { 1, 1, 0, 0, NULL, &fk_root_cred, "etc/passwd" };
+	struct fswalk_in in = { 1, 1, 0, 0, NULL, &fk_root_cred, "etc/passwd", 10 };
 	struct fs_walk_rep rep;
 
 	fk_world(&mt);

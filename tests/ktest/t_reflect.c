@@ -25,6 +25,7 @@ enum {
 	LOS_RESUME,		/* rax = 0x1234, sk_reflect_resume */
 	LOS_SELF_INTERRUPT,	/* proc_interrupt itself, then sk_reflect_resume */
 	LOS_TRAP_LEAVE,		/* sk_reflect_leave with TF set (see below) */
+	LOS_ECHO,		/* rax = rdi + 1, sk_reflect_resume; counts interrupts */
 };
 static struct sk_regs los_first;	/* the frame of the first entry */
 static volatile uint64_t los_reasons[4];
@@ -32,6 +33,7 @@ static volatile int los_mode;
 static struct sk_regs los_seen;
 static volatile int64_t los_err[6];
 static volatile uint64_t los_calls;
+static volatile uint64_t los_interrupts;
 
 /* Call sk_reflect_leave with TF set: a debug trap after every instruction. */
 static void
@@ -72,6 +74,14 @@ los_entry(struct sk_regs *r)
 			if (sk_proc_interrupt(SK_H_SELF_PROC) < 0)
 				sk_proc_exit(95);
 		}
+		sk_reflect_resume(fs0);
+		sk_proc_exit(96);
+		break;
+	case LOS_ECHO:
+		if (sk_utcb()->reflect_reason == SK_REFLECT_INTERRUPT)
+			los_interrupts++;
+		else
+			r->rax = r->rdi + 1;
 		sk_reflect_resume(fs0);
 		sk_proc_exit(96);
 		break;
@@ -603,5 +613,66 @@ KTEST(reflect_set_range_checked)
 	sk_utcb()->reflect_busy = 0;
 	CHECK_ERR(sk_reflect_return(), SK_E_STATE, 0);
 	CHECK_OK(sk_nop());
+	return 0;
+}
+
+/*
+ * A program that makes nothing but foreign syscalls answered in user
+ * mode takes the reflection that runs without the big kernel lock
+ * (kernel/reflect.c, reflect_syscall_fast). Interrupts posted to it from
+ * another process, on this CPU or another, must still enter its library
+ * OS, every call must still get its own answer, and a kill must still
+ * end it.
+ */
+#define ECHO_INTERRUPTS	5
+
+static int
+echo_child(uint64_t forever, const sk_handle_t *h)
+{
+	uint64_t rbx, rdx, r15;
+
+	los_install();
+	los_mode = LOS_ECHO;
+	los_interrupts = 0;
+	for (uint64_t i = 0; forever || los_interrupts < ECHO_INTERRUPTS; i++) {
+		if (foreign(LINUX_GETPID, i, &rbx, &rdx, &r15) != i + 1)
+			return 1;
+		if (rbx != 0xb0 || rdx != 0xd0 || r15 != 0xf15)
+			return 2;
+	}
+	return 0;
+}
+
+KTEST(reflect_fast_interrupt_and_kill)
+{
+	struct sk_proc_info pi;
+	int64_t p, r = SK_ERRVAL(SK_E_TIMEOUT, 0);
+
+	p = sk_spawn_fn("echo", echo_child, 0, NULL, 0, 0);
+	CHECK_OK(p);
+	for (int n = 0; n < 1000; n++) {
+		if (sk_proc_interrupt((sk_handle_t)p) < 0)
+			break;		/* it has ended */
+		if ((r = sk_proc_wait((sk_handle_t)p, 2000000, &pi)) >= 0)
+			break;
+	}
+	if (r < 0 && (r = sk_proc_wait((sk_handle_t)p, 10 * SEC, &pi)) < 0) {
+		sk_proc_kill((sk_handle_t)p, 1);
+		FAIL("the child never saw %d interrupts (%ld)", ECHO_INTERRUPTS, (long)r);
+	}
+	if (pi.state != SK_PROC_EXITED || pi.exit_code != 0)
+		FAIL("child ended in state %u with %ld (1: a wrong answer, 2: registers lost)",
+		    pi.state, (long)pi.exit_code);
+	CHECK_OK(sk_handle_close((sk_handle_t)p));
+
+	p = sk_spawn_fn("echo-forever", echo_child, 1, NULL, 0, 0);
+	CHECK_OK(p);
+	CHECK_OK(sk_sleep(20000000));
+	CHECK_OK(sk_proc_kill((sk_handle_t)p, 7));
+	if ((r = sk_proc_wait((sk_handle_t)p, 10 * SEC, &pi)) < 0)
+		FAIL("a kill did not end a program in a loop of foreign syscalls (%ld)", (long)r);
+	if (pi.state != SK_PROC_KILLED)
+		FAIL("killed child ended in state %u with %ld", pi.state, (long)pi.exit_code);
+	CHECK_OK(sk_handle_close((sk_handle_t)p));
 	return 0;
 }
