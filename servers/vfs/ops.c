@@ -101,6 +101,8 @@ open_existing(struct vfs *v, const struct vfs_req *q, uint32_t flags, uint64_t *
 			want |= PERM_R;
 		if (acc != IO_O_RDONLY || (flags & IO_O_TRUNC))
 			want |= PERM_W;
+		if (flags & VFS_O_EXEC)
+			want |= PERM_X;
 		if (!perm_may(&q->cred, &r->st, want, 0))
 			return SK_E_ACCESS;
 	}
@@ -146,6 +148,9 @@ op_open(struct vfs *v, const struct vfs_req *q, struct vfs_rep *p)
 
 	if ((q->w[0] >> 32) != 0 || (flags & IO_O_ACCMODE) == IO_O_ACCMODE)
 		return vfs_err(SK_E_INVAL, 1);
+	if ((flags & VFS_O_EXEC) && ((flags & IO_O_ACCMODE) != IO_O_RDONLY ||
+	    (flags & (IO_O_CREAT | IO_O_TRUNC | IO_O_PATH))))
+		return vfs_err(SK_E_INVAL, 1);
 	if ((e = only_path(q, &path)) != SK_OK)
 		return vfs_err(e, 0);
 	if ((flags & IO_O_NOFOLLOW) || (flags & (IO_O_CREAT | IO_O_EXCL)) ==
@@ -164,7 +169,8 @@ op_open(struct vfs *v, const struct vfs_req *q, struct vfs_rep *p)
 	p->has_h = 1;
 	p->h = h;
 	p->w1 = r->found ? VFS_TYPE(&r->st) : IO_S_IFREG;
-	vfs_rep_str(p, r->path);
+	if (!(flags & VFS_O_EXEC))
+		vfs_rep_str(p, r->path);
 	return 0;
 }
 
