@@ -70,17 +70,17 @@ copy_vec(struct exec_args *a, uint64_t uvec, const char **out, int *count)
 }
 
 /*
- * Open path for execution and map it. Returns 0 with *vmo and *size, or
- * -errno. The first bytes are copied to head (hn bytes).
+ * Open path for execution and map it: one VFS_OPEN for exec answers the
+ * file's memory object (abi/skiff/proto/vfs.h, VFS_O_EXEC). Returns 0
+ * with *vmo and *size, or -errno. The first bytes are copied to head (hn
+ * bytes).
  */
 static int64_t
 open_exec(const char *path, sk_handle_t *vmo, uint64_t *size, char *head, size_t hn)
 {
 	struct sk_rpc m = { .label = VFS_OPEN };
 	int64_t e;
-	sk_handle_t h;
 
-	/* One walk: the open checks execute permission too. */
 	m.w[0] = IO_O_RDONLY | VFS_O_EXEC;
 	m.snd = path;
 	m.snd_len = (uint32_t)strlen(path) + 1;
@@ -88,21 +88,8 @@ open_exec(const char *path, sk_handle_t *vmo, uint64_t *size, char *head, size_t
 		return e;
 	if (m.rcv_nh != 1)
 		return -L_EIO;
-	h = m.rcv_h[0];
-	if ((m.r[1] & IO_S_IFMT) != IO_S_IFREG) {
-		sk_handle_close(h);
-		return -L_EACCES;
-	}
-	memset(&m, 0, sizeof(m));
-	m.label = IO_MAP;
-	e = io_call(h, &m);
-	sk_handle_close(h);
-	if (e < 0)
-		return e;
-	if (m.rcv_nh != 1)
-		return -L_EIO;
 	*vmo = m.rcv_h[0];
-	*size = m.r[0];
+	*size = m.r[2];
 	memset(head, 0, hn);
 	sk_vmo_read(*vmo, 0, head, *size < hn ? *size : hn);
 	return 0;

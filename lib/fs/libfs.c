@@ -123,6 +123,21 @@ fs_open(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint64_t ino, uin
 		return e;
 	if ((flags & IO_O_ACCMODE) == 3)
 		return -SK_E_INVAL;
+	if (flags & FS_OPEN_MAP) {
+		uint64_t size = 0;
+
+		/* The file's memory object in place of an open object. */
+		if (flags != (FS_OPEN_MAP | IO_O_RDONLY))
+			return -SK_E_INVAL;
+		if ((st.mode & IO_S_IFMT) != IO_S_IFREG)
+			return -SK_E_ACCESS;
+		if (ops->map == NULL)
+			return -SK_E_NOSYS;
+		if ((r = ops->map(fs, ino, &size)) < 0)
+			return r;
+		rp->h = (sk_handle_t)r;
+		return (int64_t)size;
+	}
 	if (ops->open != NULL) {
 		if ((r = ops->open(fs, ino, flags)) < 0)
 			return r;
@@ -237,7 +252,8 @@ fs_request(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint32_t label
 		NEEDW(create);
 		if ((a = name_at(0, len, NULL)) == NULL)
 			return -SK_E_INVAL;
-		if (m->w[5] != 0 && (m->w[5] & ~0xffffffffull) != FS_CREATE_OPEN)
+		if (m->w[5] != 0 && ((m->w[5] & ~0xffffffffull) != FS_CREATE_OPEN ||
+		    (m->w[5] & FS_OPEN_MAP)))
 			return -SK_E_INVAL;
 		if ((r = ops->create(fs, m->w[0], a, (uint32_t)m->w[1], (uint32_t)m->w[2],
 		    (uint32_t)m->w[3], m->w[4])) < 0)
@@ -280,6 +296,8 @@ fs_request(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint32_t label
 		rp->len = (uint32_t)r;
 		return r;
 	case FS_OPEN:
+		if (m->w[1] >> 32)
+			return -SK_E_INVAL;
 		return fs_open(fs, ops, ep, m->w[0], (uint32_t)m->w[1], rp);
 	case FS_STATFS:
 		NEED(statfs);

@@ -250,11 +250,16 @@ TEST(access_real_and_effective)
 TEST(open_exec)
 {
 	setup();
+	fk_node(R, "/bin/busybox")->st.size = 12345;
 	CHECK_EQ(req1(USER, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/bin/sh"), 0);
 	CHECK(rep.has_h);
-	CHECK_EQ(rep.h, 0x1000 + fk_at(R, "/bin/busybox"));
+	CHECK_EQ(rep.h, 0x2000 + fk_at(R, "/bin/busybox"));	/* the memory object */
+	CHECK_EQ(fk_open_flags, FS_OPEN_MAP);
 	CHECK_EQ(rep.w1, IO_S_IFREG);
+	CHECK_EQ(rep.w2, 12345);
 	CHECK_EQ(rep.len, 0);		/* no canonical path */
+	/* Only regular files: a directory one may search is not a program. */
+	CHECK_EQ(req1(USER, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/bin"), E(SK_E_ACCESS));
 	CHECK_EQ(req1(USER, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/etc/passwd"),
 	    E(SK_E_ACCESS));
 	CHECK_EQ(req1(USER, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/nope"), E(SK_E_NOENT));

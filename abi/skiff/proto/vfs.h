@@ -32,8 +32,10 @@
  * VFS_OPEN flag (w0, with the IO_O_* flags; read-only opens only): open
  * for exec. The open fails with SK_E_ACCESS unless the caller may also
  * execute the file, by the rule VFS_ACCESS X_OK applies (root too needs
- * an x bit), with the effective ids the open checks everything else with.
- * Its reply carries no canonical path.
+ * an x bit), with the effective ids the open checks everything else with,
+ * and unless it is a regular file. The handle answered is no open object
+ * but the file's contents as IO_MAP gives them (a read-only memory
+ * object), w2 is the file's size, and there is no canonical path.
  */
 #define VFS_O_EXEC	(1u << 30)
 _Static_assert((VFS_O_EXEC & (IO_O_ACCMODE | IO_O_CREAT | IO_O_EXCL | IO_O_NOCTTY |
