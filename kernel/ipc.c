@@ -136,24 +136,34 @@ long_check_sender(struct thread *s, struct long_desc *d, bool check_buf)
 	return SK_OK;
 }
 
-/* Move the payload and handles of s's message into r. */
+/*
+ * Move the payload and handles of s's message into r. A request (not a
+ * reply) whose payload r's buffer cannot hold is deferred when r asked
+ * for it (SK_RCV_DEFER): its payload stays with s for ipc_pull, which
+ * checks it (sys_call has checked it too).
+ */
 static int
-long_deliver(struct thread *s, struct thread *r)
+long_deliver(struct thread *s, struct thread *r, bool request)
 {
 	struct long_desc d;
 	struct sk_utcb *ru = r->utcb;
 	uint64_t rbuf = ru->rcv_buf;
 	uint32_t rmax = ru->rcv_max;
+	bool defer;
 	int e;
 
 	/* The copy checks the payload itself, before it copies a byte. */
 	if ((e = long_check_sender(s, &d, false)) != SK_OK)
 		return e;
-	if (d.len > rmax)
+	defer = request && d.len > rmax && (ru->rcv_flags & SK_RCV_DEFER);
+	if (d.len > rmax && !defer)
 		return SK_E_TOOBIG;
 	if (d.nh > 0 && (e = handle_reserve(&r->proc->handles, d.nh)) != SK_OK)
 		return e;
-	if (d.len > 0 && as_copy_between(r->proc->as, rbuf, s->proc->as, d.buf,
+	if (defer) {
+		r->pull_buf = d.buf;
+		r->pull_len = d.len;
+	} else if (d.len > 0 && as_copy_between(r->proc->as, rbuf, s->proc->as, d.buf,
 	    d.len) != SK_OK)
 		return SK_E_FAULT;
 	for (uint32_t i = 0; i < d.nh; i++) {
@@ -185,8 +195,9 @@ deliver(struct thread *s, struct thread *r)
 {
 	int e;
 
+	r->pull_len = 0;
 	if (s->long_msg) {
-		if ((e = long_deliver(s, r)) != SK_OK)
+		if ((e = long_deliver(s, r, true)) != SK_OK)
 			return e;
 	} else {
 		r->utcb->rcv_len = 0;
@@ -340,7 +351,7 @@ do_reply(struct thread *t, struct trapframe *tf)
 	if (tf->rsi & SK_TAG_LONG) {
 		/* The reply's payload goes to the caller's receive buffer. */
 		t->long_msg = true;
-		e = long_deliver(t, c);
+		e = long_deliver(t, c, false);
 		if (e != SK_OK) {
 			thread_wake(c, SK_ERRVAL(e, 0));
 			return e;
@@ -385,6 +396,27 @@ sys_reply_recv(struct trapframe *tf)
 	if (e != SK_OK && (tf->rsi & SK_TAG_CHECKED))
 		return SK_ERRVAL(e, e == SK_E_STATE ? 0 : 2);
 	return do_recv(t, (struct endpoint *)slot->obj, deadline_from_timeout(tf->r14));
+}
+
+/*
+ * ipc_pull(buf, off, len): copy len bytes at off of the deferred payload
+ * of the request the current thread owes a reply to into buf. SK_E_STATE
+ * without such a request, SK_E_INVAL for a range outside the payload,
+ * SK_E_FAULT if either side cannot be accessed (nothing is copied then).
+ */
+int64_t
+sys_ipc_pull(struct trapframe *tf)
+{
+	struct thread *t = current_thread(), *c = t->caller;
+	uint64_t buf = tf->rdi, off = tf->rsi, len = tf->rdx;
+
+	if (c == NULL || c->fault_call)
+		return SK_ERRVAL(SK_E_STATE, 0);
+	if (off > t->pull_len || len > t->pull_len - off)
+		return SK_ERRVAL(SK_E_INVAL, 1);
+	if (as_copy_between(t->proc->as, buf, c->proc->as, t->pull_buf + off, len) != SK_OK)
+		return SK_ERRVAL(SK_E_FAULT, 0);
+	return SK_OK;
 }
 
 /*

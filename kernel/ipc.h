@@ -92,5 +92,6 @@ int64_t sys_call(struct trapframe *tf);
 int64_t sys_recv(struct trapframe *tf);
 int64_t sys_reply(struct trapframe *tf);
 int64_t sys_reply_recv(struct trapframe *tf);
+int64_t sys_ipc_pull(struct trapframe *tf);
 
 #endif

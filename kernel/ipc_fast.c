@@ -6,7 +6,8 @@
  * the run queues. When any check fails the function returns false having
  * changed nothing the slow path would not change in the same way (the
  * payload copy may have faulted pages in, as the slow path's copy
- * would), and the slow path in ipc.c handles the system call from the
+ * would, and a receiver's pull_len may be cleared, as the slow path
+ * clears it at every delivery), and the slow path in ipc.c handles the system call from the
  * start, so the two paths always agree on what a call means.
  *
  * Not taken here (slow path): handles in a message, payloads over the
@@ -87,15 +88,22 @@ fast_block(struct thread *t, enum block_kind k, uint64_t deadline)
  * (which then reports the error, if there is one).
  */
 static inline int64_t
-fast_payload(struct thread *s, struct thread *r)
+fast_payload(struct thread *s, struct thread *r, bool request)
 {
 	struct sk_utcb *su = s->utcb, *ru = r->utcb;
 	uint64_t buf = __atomic_load_n(&su->snd_buf, __ATOMIC_RELAXED);
 	uint32_t len = __atomic_load_n(&su->snd_len, __ATOMIC_RELAXED);
 
-	if (__atomic_load_n(&su->snd_nh, __ATOMIC_RELAXED) != 0 ||
-	    len > IPC_FAST_PAYLOAD || len > ru->rcv_max)
+	if (__atomic_load_n(&su->snd_nh, __ATOMIC_RELAXED) != 0 || len > IPC_FAST_PAYLOAD)
 		return -1;
+	if (len > ru->rcv_max) {
+		/* Deferred (SK_RCV_DEFER) as long_deliver does it; ipc_pull checks it. */
+		if (!request || !(ru->rcv_flags & SK_RCV_DEFER))
+			return -1;
+		r->pull_buf = buf;
+		r->pull_len = len;
+		return len;
+	}
 	if (len > 0 && as_copy_between(r->proc->as, ru->rcv_buf, s->proc->as,
 	    buf, len) != SK_OK)
 		return -1;
@@ -126,7 +134,8 @@ ipc_fast_call(struct trapframe *tf)
 	r = list_first(&ep->receivers, struct thread, wait_link);
 	if (!fast_may_run(r))
 		return false;
-	if ((tf->rsi & SK_TAG_LONG) && (len = fast_payload(t, r)) < 0)
+	r->pull_len = 0;
+	if ((tf->rsi & SK_TAG_LONG) && (len = fast_payload(t, r, true)) < 0)
 		return false;
 
 	/* Every check passed and the payload is there: the call cannot fail. */
@@ -183,7 +192,7 @@ ipc_fast_reply_recv(struct trapframe *tf)
 	if (c->state != T_BLOCKED || c->block != BLOCK_REPLY)
 		panic("ipc_fast_reply_recv: caller %lu is not waiting for a reply",
 		    c->obj.koid);
-	if ((tf->rsi & SK_TAG_LONG) && (len = fast_payload(t, c)) < 0)
+	if ((tf->rsi & SK_TAG_LONG) && (len = fast_payload(t, c, false)) < 0)
 		return false;
 
 	ipc_fast_count++;

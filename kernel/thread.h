@@ -75,6 +75,13 @@ struct thread {
 	struct thread *callee;		/* server holding this thread's call */
 	bool fault_call;		/* the call in flight is a fault message */
 	bool long_msg;			/* the message has a payload/handles */
+	/*
+	 * The payload of the request this thread owes a reply to, when its
+	 * delivery was deferred (SK_RCV_DEFER): the caller's address and
+	 * length, for ipc_pull. pull_len is 0 for any other request.
+	 */
+	uint64_t pull_buf;
+	uint32_t pull_len;
 
 	struct list_head watchers;	/* struct watch: notify on death */
 	int64_t exit_code;

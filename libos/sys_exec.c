@@ -8,6 +8,7 @@
 #include "libos/libos.h"
 
 #define ARG_SPACE	(48 * 1024)	/* argv and envp strings together */
+#define ARG_STRMAX	(L_PATH_MAX * 2)	/* one string, with its NUL */
 #define MAX_ARGS	255
 #define MAX_INTERP	4		/* nested "#!" scripts */
 
@@ -36,17 +37,19 @@ arg_add(struct exec_args *a, const char *s, size_t n)
 	return d;
 }
 
-/* Copy a user vector of strings (argv or envp) into a. */
+/*
+ * Copy a user vector of strings (argv or envp) into a, each string
+ * straight into the argument space: one of more than ARG_STRMAX bytes
+ * with its NUL, or one that does not fit the space left, is E2BIG.
+ */
 static int64_t
 copy_vec(struct exec_args *a, uint64_t uvec, const char **out, int *count)
 {
-	char tmp[L_PATH_MAX * 2];
-
 	*count = 0;
 	if (uvec == 0)
 		return 0;
 	for (;;) {
-		uint64_t p;
+		uint64_t p, room = sizeof(a->buf) - a->used;
 		int64_t n;
 
 		if (l_copyin(&p, uvec + (uint64_t)*count * 8, 8) < 0)
@@ -55,10 +58,11 @@ copy_vec(struct exec_args *a, uint64_t uvec, const char **out, int *count)
 			break;
 		if (*count >= MAX_ARGS)
 			return -L_E2BIG;
-		if ((n = l_copyin_str(tmp, p, sizeof(tmp))) < 0)
+		if ((n = l_copyin_str(a->buf + a->used, p, room < ARG_STRMAX ? room :
+		    ARG_STRMAX)) < 0)
 			return n == -L_ENAMETOOLONG ? -L_E2BIG : n;
-		if ((out[*count] = arg_add(a, tmp, (size_t)n)) == NULL)
-			return -L_E2BIG;
+		out[*count] = a->buf + a->used;
+		a->used += (size_t)n + 1;
 		(*count)++;
 	}
 	out[*count] = NULL;
@@ -66,48 +70,26 @@ copy_vec(struct exec_args *a, uint64_t uvec, const char **out, int *count)
 }
 
 /*
- * Open path for execution and map it. Returns 0 with *vmo and *size, or
- * -errno. The first bytes are copied to head (hn bytes).
+ * Open path for execution and map it: one VFS_OPEN for exec answers the
+ * file's memory object (abi/skiff/proto/vfs.h, VFS_O_EXEC). Returns 0
+ * with *vmo and *size, or -errno. The first bytes are copied to head (hn
+ * bytes).
  */
 static int64_t
 open_exec(const char *path, sk_handle_t *vmo, uint64_t *size, char *head, size_t hn)
 {
-	struct sk_rpc m = { .label = VFS_ACCESS };
-	char canon[L_PATH_MAX];
+	struct sk_rpc m = { .label = VFS_OPEN };
 	int64_t e;
-	sk_handle_t h;
 
-	m.w[0] = 1;	/* X_OK */
+	m.w[0] = IO_O_RDONLY | VFS_O_EXEC;
 	m.snd = path;
 	m.snd_len = (uint32_t)strlen(path) + 1;
 	if ((e = vfs_call(&m)) < 0)
-		return e;
-	memset(&m, 0, sizeof(m));
-	m.label = VFS_OPEN;
-	m.w[0] = IO_O_RDONLY;
-	m.snd = path;
-	m.snd_len = (uint32_t)strlen(path) + 1;
-	m.rcv = canon;		/* the reply carries the canonical path */
-	m.rcv_max = sizeof(canon);
-	if ((e = vfs_call(&m)) < 0)
-		return e;
-	if (m.rcv_nh != 1)
-		return -L_EIO;
-	h = m.rcv_h[0];
-	if ((m.r[1] & IO_S_IFMT) != IO_S_IFREG) {
-		sk_handle_close(h);
-		return -L_EACCES;
-	}
-	memset(&m, 0, sizeof(m));
-	m.label = IO_MAP;
-	e = io_call(h, &m);
-	sk_handle_close(h);
-	if (e < 0)
 		return e;
 	if (m.rcv_nh != 1)
 		return -L_EIO;
 	*vmo = m.rcv_h[0];
-	*size = m.r[0];
+	*size = m.r[2];
 	memset(head, 0, hn);
 	sk_vmo_read(*vmo, 0, head, *size < hn ? *size : hn);
 	return 0;
@@ -229,7 +211,8 @@ static int64_t
 do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp)
 {
 	static struct exec_args a;
-	char path[L_PATH_MAX], interp[L_PATH_MAX], head[256];
+	static char interp[L_PATH_MAX];	/* touched by scripts only */
+	char path[L_PATH_MAX], head[256];
 	struct sk_exec_args ea;
 	sk_handle_t vmo = 0;
 	uint64_t size = 0;

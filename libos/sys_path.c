@@ -44,7 +44,8 @@ do_open(int64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 
 	if ((e = l_path(dirfd, upath, path, 0)) < 0)
 		return e;
-	e = path_req(VFS_OPEN, path, flags & ~(uint64_t)L_O_CLOEXEC,
+	/* VFS_O_EXEC is exec's own: no Linux flag, ignored like unknown ones. */
+	e = path_req(VFS_OPEN, path, flags & ~(uint64_t)(L_O_CLOEXEC | VFS_O_EXEC),
 	    (mode & 07777) & ~(uint64_t)L.umask, 0, canon, sizeof(canon) - 1, &m);
 	if (e < 0)
 		return e;

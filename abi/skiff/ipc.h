@@ -33,6 +33,19 @@
 #define SK_TAG_CHECKED	(1ull << 62)	/* reply_recv: see above; not in replies */
 #define SK_TAG_LABEL(t)	((uint32_t)(t))
 
+/*
+ * Receive flags (utcb->rcv_flags, set by the receiver). SK_RCV_DEFER: a
+ * request (a call, not a reply) whose payload is longer than rcv_max is
+ * not refused but delivered without its payload: rcv_len gives the
+ * payload's length, nothing of it is in the receive buffer, and the
+ * receiver copies what it wants of it with ipc_pull while it owes the
+ * reply. Handles are delivered as usual. A payload that cannot be read
+ * makes ipc_pull fail with SK_E_FAULT and copy nothing; the kernel may
+ * also fail such a call before delivering it, as it does without the
+ * flag, so a server must expect either.
+ */
+#define SK_RCV_DEFER	(1u << 0)
+
 /* Labels the kernel itself sends. */
 #define SK_LABEL_FAULT	0xfff00001u	/* a thread faulted (see below) */
 #define SK_LABEL_CLOSED	0xfff00002u	/* the last handle of a badge is gone */

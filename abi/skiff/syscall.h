@@ -81,7 +81,8 @@
 	X(proc_interrupt,	52, 1)	/* (proc): its threads enter the libos */ \
 	X(clock_real,		53, 0)	/* -> ns since the Unix epoch (wall clock) */ \
 	X(clock_set_real,	54, 1)	/* (ns since the epoch); SK_PRIV_CLOCK */ \
-	X(handle_give_many,	55, 3)	/* (proc, struct sk_give *, n) -> n */
+	X(handle_give_many,	55, 3)	/* (proc, struct sk_give *, n) -> n */ \
+	X(ipc_pull,		56, 3)	/* (buf, off, len): deferred payload, ipc.h */
 
 enum sk_sysno {
 #define SK_SYS_ENUM(name, num, nargs) SK_SYS_##name = SK_SYS_BASE + (num),

@@ -50,7 +50,7 @@ struct sk_utcb {
 	/* Receive side: where payloads may go (set by the receiver). */
 	uint64_t rcv_buf;
 	uint32_t rcv_max;
-	uint32_t _pad0;
+	uint32_t rcv_flags;	/* SK_RCV_* (ipc.h) */
 
 	/* Written by the kernel on every receive. */
 	uint32_t rcv_len;
@@ -92,6 +92,8 @@ struct sk_utcb {
 #define SK_REFLECT_SYSCALL	0
 #define SK_REFLECT_INTERRUPT	1
 _Static_assert(sizeof(struct sk_utcb) <= 4096, "UTCB fits one page");
+_Static_assert(__builtin_offsetof(struct sk_utcb, rcv_flags) == 60 &&
+    __builtin_offsetof(struct sk_utcb, rcv_len) == 64, "UTCB receive side");
 _Static_assert(__builtin_offsetof(struct sk_utcb, reflect) == SK_UTCB_REFLECT, "UTCB layout");
 _Static_assert(__builtin_offsetof(struct sk_utcb, reflect_busy) == SK_UTCB_REFLECT_BUSY,
     "UTCB layout");

@@ -25,6 +25,13 @@ struct ofile {
 static struct ofile ofiles[MAX_OPEN];
 static struct lk_table locks;	/* advisory locks of every file (io.h IO_LOCK) */
 static uint32_t instance;	/* tells this run's badges from an earlier run's */
+/*
+ * Requests come into rbuf whole when their payload has at most RCV_INLINE
+ * bytes; a longer one is deferred (SK_RCV_DEFER) and pulled: a write
+ * straight into the file system's memory when it has wspan, anything else
+ * into rbuf. Below this size a copy out of rbuf costs less than the pull.
+ */
+#define RCV_INLINE	2048
 static char rbuf[SK_MSG_PAYLOAD_MAX + 1] __attribute__((aligned(16)));
 static char sbuf[SK_MSG_PAYLOAD_MAX] __attribute__((aligned(16)));
 
@@ -116,6 +123,21 @@ fs_open(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint64_t ino, uin
 		return e;
 	if ((flags & IO_O_ACCMODE) == 3)
 		return -SK_E_INVAL;
+	if (flags & FS_OPEN_MAP) {
+		uint64_t size = 0;
+
+		/* The file's memory object in place of an open object. */
+		if (flags != (FS_OPEN_MAP | IO_O_RDONLY))
+			return -SK_E_INVAL;
+		if ((st.mode & IO_S_IFMT) != IO_S_IFREG)
+			return -SK_E_ACCESS;
+		if (ops->map == NULL)
+			return -SK_E_NOSYS;
+		if ((r = ops->map(fs, ino, &size)) < 0)
+			return r;
+		rp->h = (sk_handle_t)r;
+		return (int64_t)size;
+	}
 	if (ops->open != NULL) {
 		if ((r = ops->open(fs, ino, flags)) < 0)
 			return r;
@@ -231,7 +253,8 @@ fs_request(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint32_t label
 		NEEDW(create);
 		if ((a = name_at(0, len, NULL)) == NULL)
 			return -SK_E_INVAL;
-		if (m->w[5] != 0 && (m->w[5] & ~0xffffffffull) != FS_CREATE_OPEN)
+		if (m->w[5] != 0 && ((m->w[5] & ~0xffffffffull) != FS_CREATE_OPEN ||
+		    (m->w[5] & FS_OPEN_MAP)))
 			return -SK_E_INVAL;
 		if ((r = ops->create(fs, m->w[0], a, (uint32_t)m->w[1], (uint32_t)m->w[2],
 		    (uint32_t)m->w[3], m->w[4])) < 0)
@@ -274,6 +297,8 @@ fs_request(void *fs, const struct libfs_ops *ops, sk_handle_t ep, uint32_t label
 		rp->len = (uint32_t)r;
 		return r;
 	case FS_OPEN:
+		if (m->w[1] >> 32)
+			return -SK_E_INVAL;
 		return fs_open(fs, ops, ep, m->w[0], (uint32_t)m->w[1], rp);
 	case FS_STATFS:
 		NEED(statfs);
@@ -324,7 +349,6 @@ seekable(void *fs, const struct libfs_ops *ops, uint64_t ino)
 	return ops->seekable == NULL || ops->seekable(fs, ino);
 }
 
-/* One io.h request on open object o. */
 /*
  * IO_LOCK on open object o (io.h): decode, then test or set. A flock lock
  * is owned by the open object, a record lock by the process id named.
@@ -369,9 +393,13 @@ io_lock(struct ofile *o, struct sk_msg *m)
 	return l->type;
 }
 
+/*
+ * An io.h request on open object o, with a payload of len bytes: in rbuf,
+ * or still with the client when pending (an IO_WRITE for wspan).
+ */
 static int64_t
 io_request(void *fs, const struct libfs_ops *ops, struct ofile *o, uint32_t label,
-    struct sk_msg *m, uint32_t len, const struct sk_utcb *u, struct reply *rp)
+    struct sk_msg *m, uint32_t len, int pending, const struct sk_utcb *u, struct reply *rp)
 {
 	uint32_t acc = o->flags & IO_O_ACCMODE;
 	struct io_stat st;
@@ -424,7 +452,15 @@ io_request(void *fs, const struct libfs_ops *ops, struct ofile *o, uint32_t labe
 		}
 		if ((int64_t)off < 0)
 			return -SK_E_INVAL;
-		r = ops->write(fs, o->ino, off, rbuf, len);
+		if (!pending) {
+			r = ops->write(fs, o->ino, off, rbuf, len);
+		} else {
+			void *p;
+
+			if ((r = ops->wspan(fs, o->ino, off, len, &p)) >= 0)
+				r = sk_ipc_pull(p, 0, len) < 0 ? -SK_E_FAULT :
+				    ops->wdone(fs, o->ino, off, len);
+		}
 		if (r > 0 && (m->w[1] == IO_OFF_CUR || (o->flags & IO_APPEND)) &&
 		    seekable(fs, ops, o->ino))
 			o->pos = off + (uint64_t)r;
@@ -552,6 +588,15 @@ warm_up(sk_handle_t ep)
 		sk_handle_close((sk_handle_t)h);
 }
 
+/* The receive buffer for the next request. */
+static void
+rcv_set(struct sk_utcb *u)
+{
+	u->rcv_buf = (uint64_t)rbuf;
+	u->rcv_max = RCV_INLINE;
+	u->rcv_flags = SK_RCV_DEFER;
+}
+
 void
 libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 {
@@ -561,8 +606,7 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 
 	instance = (uint32_t)(sk_clock() >> 10) & 0x7fff;
 	warm_up(ep);
-	u->rcv_buf = (uint64_t)rbuf;
-	u->rcv_max = SK_MSG_PAYLOAD_MAX;
+	rcv_set(u);
 	r = sk_recv(ep, &m, SK_FOREVER);
 	for (;;) {
 		uint32_t label = SK_TAG_LABEL(m.tag), len, nh;
@@ -570,10 +614,10 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 		struct reply rp = { 0, NULL, 0 };
 		struct ofile *o;
 		int64_t res;
+		int pending, pulled = 1;
 
 		if (r < 0) {
-			u->rcv_buf = (uint64_t)rbuf;
-			u->rcv_max = SK_MSG_PAYLOAD_MAX;
+			rcv_set(u);
 			r = sk_recv(ep, &m, SK_FOREVER);
 			continue;
 		}
@@ -587,10 +631,19 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 				o->used = 0;
 				lk_drop_obj(&locks, (uint32_t)(o - ofiles));
 			}
-			u->rcv_buf = (uint64_t)rbuf;
-			u->rcv_max = SK_MSG_PAYLOAD_MAX;
+			rcv_set(u);
 			r = sk_recv(ep, &m, SK_FOREVER);
 			continue;
+		}
+		/*
+		 * A deferred payload comes into rbuf now, unless it is a write
+		 * the file system takes into its own memory.
+		 */
+		pending = len > RCV_INLINE;
+		if (pending && (label != IO_WRITE || ops->wspan == NULL)) {
+			pending = 0;
+			if (sk_ipc_pull(rbuf, 0, len) < 0)
+				pulled = 0;
 		}
 		rbuf[len] = '\0';
 		/* Operations may call other servers, which overwrites the UTCB. */
@@ -598,10 +651,12 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 		if (m.tag & SK_TAG_LONG)
 			for (; nh < u->rcv_nh && nh < SK_MSG_HANDLES; nh++)
 				h[nh] = u->rcv_h[nh];
-		if (label >= FS_ROOT && label < 0x300 && SK_SVC_OF_BADGE(m.badge) != SVC_NONE)
+		if (!pulled)
+			res = -SK_E_FAULT;
+		else if (label >= FS_ROOT && label < 0x300 && SK_SVC_OF_BADGE(m.badge) != SVC_NONE)
 			res = fs_request(fs, ops, ep, label, &m, len, &rp);
 		else if ((o = ofile_of(m.badge)) != NULL)
-			res = io_request(fs, ops, o, label, &m, len, u, &rp);
+			res = io_request(fs, ops, o, label, &m, len, pending, u, &rp);
 		else if (m.badge & SK_BADGE_NOTIFY)
 			res = -SK_E_BADF;
 		else
@@ -620,8 +675,7 @@ libfs_serve(void *fs, const struct libfs_ops *ops, sk_handle_t ep)
 			u->snd_nh = rp.h != 0 ? 1 : 0;
 			u->snd_h[0] = rp.h;
 		}
-		u->rcv_buf = (uint64_t)rbuf;
-		u->rcv_max = SK_MSG_PAYLOAD_MAX;
+		rcv_set(u);
 		r = sk_reply_recv(ep, &m, SK_FOREVER);
 		if (rp.h != 0 && r < 0 && SK_ERR(r) != SK_E_TIMEOUT)
 			sk_handle_close(rp.h);	/* the reply failed: not delivered */

@@ -53,6 +53,18 @@ struct libfs_ops {
 	 * out. -SK_E_NOTSUP sends this one request to read instead.
 	 */
 	int64_t (*span)(void *fs, uint64_t ino, uint64_t off, uint32_t n, const void **p);
+	/*
+	 * Optional, both or neither: a write received straight into the
+	 * file system's memory. wspan makes room for bytes [off, off + n) of
+	 * regular file ino (the checks and limits of write) and sets *p to
+	 * where they lie, with zeros at and past the file's size, changing
+	 * nothing a client can see. libfs then copies the request's payload
+	 * there, all of it or nothing, and calls wdone, which makes the
+	 * bytes part of the file as write does (the size, the times) and
+	 * returns n. Without a wdone (the copy failed) the file is as it was.
+	 */
+	int (*wspan)(void *fs, uint64_t ino, uint64_t off, uint32_t n, void **p);
+	int64_t (*wdone)(void *fs, uint64_t ino, uint64_t off, uint32_t n);
 	int (*truncate)(void *fs, uint64_t ino, uint64_t size);
 	/* Entries from cookie on (0: the first); "." and ".." are the fs's to
 	   give. Returns 1 when emit said the buffer is full, 0 at the end. */

@@ -137,17 +137,30 @@ room_for(uint64_t bytes)
 int
 file_resize(struct rnode *n, uint64_t size)
 {
+	int e;
+
+	if ((e = file_reserve(n, size)) < 0)
+		return e;
+	if (size < n->size)
+		memset(n->data + size, 0, n->size - size);
+	n->size = size;
+	return SK_OK;
+}
+
+/*
+ * Make room for size bytes of data as file_resize does, without changing
+ * the size: the bytes past it stay zeros.
+ */
+int
+file_reserve(struct rnode *n, uint64_t size)
+{
 	if (size > (1ull << 32))
 		return -SK_E_FBIG;
 	if (size > n->size &&
 	    !room_for(size - n->size + (size > n->dcap ? n->size : 0)))
 		return -SK_E_NOSPC;
-	if (size <= n->dcap) {
-		if (size < n->size)
-			memset(n->data + size, 0, n->size - size);
-		n->size = size;
+	if (size <= n->dcap)
 		return SK_OK;
-	}
 	uint64_t cap = n->dcap ? n->dcap : PAGE;
 	int64_t v, va;
 
@@ -169,7 +182,6 @@ file_resize(struct rnode *n, uint64_t size)
 	n->vmo = (sk_handle_t)v;
 	n->data = (char *)va;
 	n->dcap = cap;
-	n->size = size;
 	return SK_OK;
 }
 

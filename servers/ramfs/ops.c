@@ -362,6 +362,36 @@ r_write(void *fs, uint64_t ino, uint64_t off, const void *buf, uint32_t len)
 	return file_write(n, off, buf, len);
 }
 
+/* libfs's wspan and wdone: a write received straight into the file. */
+static int
+r_wspan(void *fs, uint64_t ino, uint64_t off, uint32_t len, void **p)
+{
+	struct rnode *n = node(ino);
+	int e;
+
+	if (n == NULL)
+		return -SK_E_NOENT;
+	if ((n->mode & IO_S_IFMT) != IO_S_IFREG)
+		return -SK_E_INVAL;
+	if (off + len < off)
+		return -SK_E_FBIG;
+	if ((e = file_reserve(n, off + len)) < 0)
+		return e;
+	*p = n->data + off;
+	return SK_OK;
+}
+
+static int64_t
+r_wdone(void *fs, uint64_t ino, uint64_t off, uint32_t len)
+{
+	struct rnode *n = node(ino);
+
+	if (off + len > n->size)
+		n->size = off + len;
+	n->mtime = n->ctime = libfs_now();
+	return (int64_t)len;
+}
+
 static int
 r_truncate(void *fs, uint64_t ino, uint64_t size)
 {
@@ -462,6 +492,8 @@ const struct libfs_ops ramfs_ops = {
 	.read = r_read,
 	.write = r_write,
 	.span = r_span,
+	.wspan = r_wspan,
+	.wdone = r_wdone,
 	.truncate = r_truncate,
 	.readdir = r_readdir,
 	.statfs = r_statfs,

@@ -44,6 +44,7 @@ void node_put(uint64_t ino);		/* drop one link; free at zero */
 int64_t dir_find(struct rnode *d, const char *name, uint32_t *slot);
 int dir_add(uint64_t dir, const char *name, uint64_t ino);
 int file_resize(struct rnode *n, uint64_t size);
+int file_reserve(struct rnode *n, uint64_t size);
 int64_t file_write(struct rnode *n, uint64_t off, const void *buf, uint64_t len);
 
 /* load.c: the ramdisk into the tree. */

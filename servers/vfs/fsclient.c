@@ -298,6 +298,21 @@ fsc_open(void *ctx, uint32_t fs, uint64_t ino, uint32_t flags, uint64_t *h)
 }
 
 static int
+fsc_open_map(void *ctx, uint32_t fs, uint64_t ino, uint64_t *h, uint64_t *size)
+{
+	struct sk_rpc m;
+	int e;
+
+	rpc_init(&m, FS_OPEN);
+	m.w[0] = ino;
+	m.w[1] = FS_OPEN_MAP | IO_O_RDONLY;
+	if ((e = handle_call(ep_of(ctx, fs), &m, h)) != SK_OK)
+		return e;
+	*size = m.r[0];
+	return SK_OK;
+}
+
+static int
 fsc_statfs(void *ctx, uint32_t fs, struct io_statfs *sfs)
 {
 	struct sk_rpc m;
@@ -394,4 +409,5 @@ fsclient_init(struct vfs_fsops *ops, struct fsclient *c)
 	ops->statfs = fsc_statfs;
 	ops->fifo_open = fsc_fifo_open;
 	ops->walk = fsc_walk;
+	ops->open_map = fsc_open_map;
 }

@@ -92,7 +92,8 @@ set_reply(struct sk_msg *m)
 	m->tag = 0;
 	m->w[0] = (uint64_t)rep.w0;
 	m->w[1] = rep.w1;
-	for (int i = 2; i < SK_MSG_WORDS; i++)
+	m->w[2] = rep.w2;
+	for (int i = 3; i < SK_MSG_WORDS; i++)
 		m->w[i] = 0;
 	if (rep.len > 0 || rep.has_h) {
 		m->tag |= SK_TAG_LONG;

@@ -78,9 +78,13 @@ lookup_path(struct vfs *v, const struct vfs_req *q, uint32_t wflags)
 #define OPEN_PASS	(IO_O_ACCMODE | IO_APPEND | IO_NONBLOCK | IO_O_TRUNC | \
 			IO_O_DIRECTORY | IO_O_NOCTTY | IO_O_PATH)
 
-/* Open the existing file of v->wa as flags ask. */
+/*
+ * Open the existing file of v->wa as flags ask. With VFS_O_EXEC *h is the
+ * file's memory object and *size its size.
+ */
 static int
-open_existing(struct vfs *v, const struct vfs_req *q, uint32_t flags, uint64_t *h)
+open_existing(struct vfs *v, const struct vfs_req *q, uint32_t flags, uint64_t *h,
+    uint64_t *size)
 {
 	const struct walk_result *r = &v->wa;
 	uint32_t acc = flags & IO_O_ACCMODE, type = VFS_TYPE(&r->st);
@@ -101,8 +105,17 @@ open_existing(struct vfs *v, const struct vfs_req *q, uint32_t flags, uint64_t *
 			want |= PERM_R;
 		if (acc != IO_O_RDONLY || (flags & IO_O_TRUNC))
 			want |= PERM_W;
+		if (flags & VFS_O_EXEC)
+			want |= PERM_X;
 		if (!perm_may(&q->cred, &r->st, want, 0))
 			return SK_E_ACCESS;
+	}
+	if (flags & VFS_O_EXEC) {
+		if (type != IO_S_IFREG)
+			return SK_E_ACCESS;
+		if (v->ops->open_map == NULL)
+			return SK_E_NOSYS;
+		return v->ops->open_map(ctx, vfs_fs(v, r->obj.mnt), r->obj.ino, h, size);
 	}
 	if (type != IO_S_IFREG)
 		pass &= ~(uint32_t)IO_O_TRUNC;
@@ -141,10 +154,13 @@ op_open(struct vfs *v, const struct vfs_req *q, struct vfs_rep *p)
 	uint32_t flags = (uint32_t)q->w[0], mode = (uint32_t)q->w[1] & 07777, wf = 0;
 	struct walk_result *r = &v->wa;
 	const char *path;
-	uint64_t h;
+	uint64_t h, size = 0;
 	int e;
 
 	if ((q->w[0] >> 32) != 0 || (flags & IO_O_ACCMODE) == IO_O_ACCMODE)
+		return vfs_err(SK_E_INVAL, 1);
+	if ((flags & VFS_O_EXEC) && ((flags & IO_O_ACCMODE) != IO_O_RDONLY ||
+	    (flags & (IO_O_CREAT | IO_O_TRUNC | IO_O_PATH))))
 		return vfs_err(SK_E_INVAL, 1);
 	if ((e = only_path(q, &path)) != SK_OK)
 		return vfs_err(e, 0);
@@ -154,7 +170,7 @@ op_open(struct vfs *v, const struct vfs_req *q, struct vfs_rep *p)
 	if ((e = walk(v->ops, &v->mt, &q->cred, path, wf, r)) != SK_OK)
 		return vfs_err(e, 0);
 	if (r->found)
-		e = open_existing(v, q, flags, &h);
+		e = open_existing(v, q, flags, &h, &size);
 	else if (flags & IO_O_CREAT)
 		e = open_create(v, q, flags, mode, &h);
 	else
@@ -164,7 +180,9 @@ op_open(struct vfs *v, const struct vfs_req *q, struct vfs_rep *p)
 	p->has_h = 1;
 	p->h = h;
 	p->w1 = r->found ? VFS_TYPE(&r->st) : IO_S_IFREG;
-	vfs_rep_str(p, r->path);
+	p->w2 = size;
+	if (!(flags & VFS_O_EXEC))
+		vfs_rep_str(p, r->path);
 	return 0;
 }
 
@@ -306,6 +324,7 @@ vfs_handle(struct vfs *v, const struct vfs_req *q, struct vfs_rep *p)
 
 	p->w0 = 0;
 	p->w1 = 0;
+	p->w2 = 0;
 	p->len = 0;
 	p->has_h = 0;
 	p->h = 0;
@@ -333,6 +352,7 @@ vfs_handle(struct vfs *v, const struct vfs_req *q, struct vfs_rep *p)
 	if (p->w0 < 0) {
 		/* A failed request carries nothing back. */
 		p->w1 = 0;
+		p->w2 = 0;
 		p->len = 0;
 	}
 }

@@ -25,7 +25,7 @@ struct vfs_req {
 
 struct vfs_rep {
 	int64_t w0;		/* result or SK_ERRVAL(code, argno) */
-	uint64_t w1;
+	uint64_t w1, w2;
 	uint32_t len;		/* payload bytes in buf */
 	int has_h;		/* h is a handle to move to the client */
 	uint64_t h;

@@ -74,6 +74,11 @@ struct vfs_fsops {
 	 */
 	int (*walk)(void *ctx, uint32_t fs, const struct fswalk_in *in,
 	    struct fs_walk_rep *rep);
+	/*
+	 * FS_OPEN with FS_OPEN_MAP: *h is a read-only memory object with the
+	 * contents of regular file ino, *size its size. NULL: SK_E_NOSYS.
+	 */
+	int (*open_map)(void *ctx, uint32_t fs, uint64_t ino, uint64_t *h, uint64_t *size);
 };
 
 /*

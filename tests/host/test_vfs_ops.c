@@ -246,6 +246,41 @@ TEST(access_real_and_effective)
 	CHECK_EQ(req1(&c, VFS_ACCESS, 0, VFS_EACCESS, "/secret/file"), 0);
 }
 
+/* VFS_O_EXEC: the open checks execute permission as VFS_ACCESS X_OK does. */
+TEST(open_exec)
+{
+	setup();
+	fk_node(R, "/bin/busybox")->st.size = 12345;
+	CHECK_EQ(req1(USER, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/bin/sh"), 0);
+	CHECK(rep.has_h);
+	CHECK_EQ(rep.h, 0x2000 + fk_at(R, "/bin/busybox"));	/* the memory object */
+	CHECK_EQ(fk_open_flags, FS_OPEN_MAP);
+	CHECK_EQ(rep.w1, IO_S_IFREG);
+	CHECK_EQ(rep.w2, 12345);
+	CHECK_EQ(rep.len, 0);		/* no canonical path */
+	/* Only regular files: a directory one may search is not a program. */
+	CHECK_EQ(req1(USER, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/bin"), E(SK_E_ACCESS));
+	CHECK_EQ(req1(USER, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/etc/passwd"),
+	    E(SK_E_ACCESS));
+	CHECK_EQ(req1(USER, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/nope"), E(SK_E_NOENT));
+	CHECK_EQ(req1(USER, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/secret/file"),
+	    E(SK_E_ACCESS));
+	/* Root needs an x bit too, any one of them. */
+	CHECK_EQ(req1(ROOT, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/etc/passwd"),
+	    E(SK_E_ACCESS));
+	fk_node(R, "/etc/passwd")->st.mode = IO_S_IFREG | 0601;
+	CHECK_EQ(req1(ROOT, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/etc/passwd"), 0);
+	/* Execute without read is not enough for exec, which reads the file. */
+	fk_node(R, "/etc/passwd")->st.mode = IO_S_IFREG | 0711;
+	CHECK_EQ(req1(USER, VFS_OPEN, IO_O_RDONLY | VFS_O_EXEC, 0, "/etc/passwd"),
+	    E(SK_E_ACCESS));
+	/* Read-only opens only. */
+	CHECK_EQ(req1(ROOT, VFS_OPEN, IO_O_RDWR | VFS_O_EXEC, 0, "/bin/sh"),
+	    SK_ERRVAL(SK_E_INVAL, 1));
+	CHECK_EQ(req1(ROOT, VFS_OPEN, IO_O_RDONLY | IO_O_CREAT | VFS_O_EXEC, 0, "/bin/x"),
+	    SK_ERRVAL(SK_E_INVAL, 1));
+}
+
 TEST(mknod_kinds)
 {
 	struct fk_ino *n;

@@ -428,10 +428,26 @@ fk_walk(void *ctx, uint32_t fs, const struct fswalk_in *in, struct fs_walk_rep *
 	return e;
 }
 
+static int
+fk_open_map(void *ctx, uint32_t fs, uint64_t ino, uint64_t *h, uint64_t *size)
+{
+	FK_FS(fs);
+	struct fk_ino *n = fk_inode(f, ino);
+
+	if (n == NULL)
+		return SK_E_NOENT;
+	fk_open_fs = fs;
+	fk_open_ino = ino;
+	fk_open_flags = FS_OPEN_MAP;
+	*h = 0x2000 + ino;
+	*size = n->st.size;
+	return SK_OK;
+}
+
 static const struct vfs_fsops fk_ops = {
 	NULL, fk_known, fk_root, fk_lookup, fk_getattr, fk_parent, fk_readlink,
 	fk_setattr, fk_create, fk_create_open, fk_symlink, fk_link, fk_unlink, fk_rename, fk_open,
-	fk_statfs, fk_fifo_open, fk_walk,
+	fk_statfs, fk_fifo_open, fk_walk, fk_open_map,
 };
 
 /* ---- building trees ---- */

@@ -417,3 +417,132 @@ KTEST(ipc_reply_checked)
 	sk_handle_close((sk_handle_t)srv);
 	return 0;
 }
+
+/*
+ * Server for ipc_pull_deferred: a 16-byte receive buffer with
+ * SK_RCV_DEFER. Answers w0 = rcv_len, w1 = the result of pulling the
+ * whole payload, w2 = the payload's checksum (from the receive buffer
+ * when it came whole), w3 = a pull one byte past the end, w4 = a pull
+ * into an address it cannot write, and a reply payload of w5 bytes.
+ * With arg 1 it replies, checks that a pull then fails, and receives.
+ */
+static int
+pull_server(uint64_t slow, const sk_handle_t *h)
+{
+	static unsigned char small[16], big[3 * PG];
+	struct sk_utcb *u = sk_utcb();
+	struct sk_msg m = { 0 };
+	int64_t r;
+
+	u->rcv_buf = (uint64_t)small;
+	u->rcv_max = sizeof(small);
+	u->rcv_flags = SK_RCV_DEFER;
+	r = sk_recv(h[0], &m, SK_FOREVER);
+	while (r >= 0 && SK_TAG_LABEL(m.tag) != 0) {
+		uint32_t len = u->rcv_len, rlen = (uint32_t)m.w[5];
+
+		m.w[0] = len;
+		m.w[1] = (uint64_t)sk_ipc_pull(big, 0, len);
+		m.w[2] = len <= sizeof(small) ? sum_of(small, len) :
+		    (int64_t)m.w[1] == 0 ? sum_of(big, len) : 0;
+		m.w[3] = (uint64_t)sk_ipc_pull(big, 0, len + 1);
+		m.w[4] = (uint64_t)sk_ipc_pull((void *)16, 0, len > 0 ? 1 : 0);
+		m.tag = 1;
+		if (rlen > 0) {
+			u->snd_buf = (uint64_t)big;
+			u->snd_len = rlen;
+			u->snd_nh = 0;
+			m.tag |= SK_TAG_LONG;
+		}
+		if (slow) {
+			sk_reply(&m);
+			if (sk_ipc_pull(big, 0, 0) != SK_ERRVAL(SK_E_STATE, 0))
+				return 2;
+			sk_sleep(1000000);
+			u->rcv_buf = (uint64_t)small;
+			u->rcv_max = sizeof(small);
+			r = sk_recv(h[0], &m, 10 * SEC);
+		} else {
+			r = sk_reply_recv(h[0], &m, SK_FOREVER);
+		}
+	}
+	if (r < 0)
+		return 1;
+	sk_reply(&m);
+	return 0;
+}
+
+/* A deferred payload (SK_RCV_DEFER) is pulled whole, on either path. */
+KTEST(ipc_pull_deferred)
+{
+	int64_t ep = sk_ep_create(), va, srv;
+	struct sk_utcb *u = sk_utcb();
+	static const uint32_t lens[] = { 10, 16, 17, PG, 2 * PG + 5 };
+	unsigned char *area;
+
+	CHECK_OK(ep);
+	CHECK_OK(va = sk_as_map(SK_H_SELF_AS, 0, 4 * PG, 0, 0,
+	    SK_PROT_READ | SK_PROT_WRITE));
+	area = (unsigned char *)va;
+	for (uint32_t i = 0; i < 3 * PG; i++)
+		area[i] = (unsigned char)(i * 7 + 3);
+	CHECK_OK(sk_as_protect(SK_H_SELF_AS, (uint64_t)va + 3 * PG, PG, 0));
+	for (uint64_t slow = 0; slow < 2; slow++) {
+		sk_handle_t give[1] = { (sk_handle_t)ep };
+		struct sk_proc_info pi;
+		struct sk_msg m;
+		int64_t r;
+
+		CHECK_OK(srv = sk_spawn_fn("pull", pull_server, slow, give, 1, 0));
+		sk_sleep(5000000);
+		for (uint32_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+			uint32_t len = lens[i];
+
+			memset(&m, 0, sizeof(m));
+			m.tag = 3 | SK_TAG_LONG;
+			u->snd_buf = (uint64_t)area + 1;
+			u->snd_len = len;
+			u->snd_nh = 0;
+			u->rcv_max = 0;
+			CHECK_OK(sk_call((sk_handle_t)ep, &m, SK_FOREVER));
+			CHECK(m.w[0] == len);
+			CHECK(m.w[2] == sum_of(area + 1, len));
+			if (len <= 16) {
+				/* It came whole: there is nothing to pull. */
+				CHECK_ERR((int64_t)m.w[1], SK_E_INVAL, 1);
+			} else {
+				CHECK_OK((int64_t)m.w[1]);
+				CHECK_ERR((int64_t)m.w[4], SK_E_FAULT, 0);
+			}
+			CHECK_ERR((int64_t)m.w[3], SK_E_INVAL, 1);
+		}
+		/* A payload that cannot be read: the call or the pull fails. */
+		memset(&m, 0, sizeof(m));
+		m.tag = 3 | SK_TAG_LONG;
+		u->snd_buf = (uint64_t)area + 3 * PG - 8;
+		u->snd_len = 100;
+		r = sk_call((sk_handle_t)ep, &m, SK_FOREVER);
+		if (r >= 0) {
+			CHECK(m.w[0] == 100);
+			CHECK_ERR((int64_t)m.w[1], SK_E_FAULT, 0);
+		} else {
+			CHECK_ERR(r, SK_E_FAULT, 2);
+		}
+		/* A reply is never deferred: too long for the buffer, it fails. */
+		memset(&m, 0, sizeof(m));
+		m.tag = 3;
+		m.w[5] = 100;
+		u->rcv_buf = (uint64_t)area;
+		u->rcv_max = 8;
+		u->rcv_flags = SK_RCV_DEFER;
+		CHECK_ERR(sk_call((sk_handle_t)ep, &m, SK_FOREVER), SK_E_TOOBIG, 0);
+		u->rcv_flags = 0;
+		u->rcv_max = 0;
+		memset(&m, 0, sizeof(m));
+		CHECK_OK(sk_call((sk_handle_t)ep, &m, 10 * SEC));
+		CHECK_OK(sk_proc_wait((sk_handle_t)srv, 10 * SEC, &pi));
+		CHECK(pi.state == SK_PROC_EXITED && pi.exit_code == 0);
+		sk_handle_close((sk_handle_t)srv);
+	}
+	return 0;
+}

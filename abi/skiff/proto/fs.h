@@ -51,7 +51,11 @@ enum fs_op {
 				   target as rename(2) does (same-type, empty dir rules) */
 	FS_READLINK,		/* w0 = inode -> payload = target (no NUL), w0 = length */
 	FS_OPEN,		/* w0 = inode, w1 = IO_O_* flags (IO_O_TRUNC honoured)
-				   -> handle: the open object (io.h), w0 = 0 */
+				   -> handle: the open object (io.h), w0 = 0. With
+				   w1 = FS_OPEN_MAP | IO_O_RDONLY: the file's contents
+				   as IO_MAP answers them, a read-only memory object,
+				   w0 = the file's size, and no open object; a regular
+				   file only (SK_E_ACCESS otherwise) */
 	FS_STATFS,		/* -> payload = struct io_statfs */
 	FS_PARENT,		/* w0 = dir -> w0 = its parent (the root's is itself) */
 	FS_WALK,		/* w0 = dir, w1 = root, w2 = FS_WALK_* flags, w3 = n,
@@ -62,6 +66,7 @@ enum fs_op {
 
 #define FS_UNLINK_DIR	1
 #define FS_CREATE_OPEN	(1ull << 32)	/* FS_CREATE's w5: open what it made */
+#define FS_OPEN_MAP	(1u << 30)	/* FS_OPEN's w1: the memory object (exec) */
 
 /*
  * FS_WALK: resolve as much of a path as the file system can on its own,

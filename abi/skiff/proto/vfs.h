@@ -28,6 +28,20 @@
 #define VFS_EACCESS	(1u << 1)	/* VFS_ACCESS: use the effective ids */
 #define VFS_EMPTY_OK	(1u << 2)	/* reserved */
 
+/*
+ * VFS_OPEN flag (w0, with the IO_O_* flags; read-only opens only): open
+ * for exec. The open fails with SK_E_ACCESS unless the caller may also
+ * execute the file, by the rule VFS_ACCESS X_OK applies (root too needs
+ * an x bit), with the effective ids the open checks everything else with,
+ * and unless it is a regular file. The handle answered is no open object
+ * but the file's contents as IO_MAP gives them (a read-only memory
+ * object), w2 is the file's size, and there is no canonical path.
+ */
+#define VFS_O_EXEC	(1u << 30)
+_Static_assert((VFS_O_EXEC & (IO_O_ACCMODE | IO_O_CREAT | IO_O_EXCL | IO_O_NOCTTY |
+    IO_O_TRUNC | IO_APPEND | IO_NONBLOCK | IO_O_DIRECTORY | IO_O_NOFOLLOW |
+    IO_O_CLOEXEC | IO_O_PATH)) == 0, "VFS_O_EXEC is no IO_O_* flag");
+
 enum vfs_op {
 	VFS_OPEN = 0x300,	/* w0 = IO_O_* flags, w1 = mode for IO_O_CREAT (umask
 				   already applied), payload = path -> handle: the open

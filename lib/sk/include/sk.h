@@ -187,6 +187,8 @@ static inline int64_t sk_call(sk_handle_t ep, struct sk_msg *m, uint64_t t) { re
 static inline int64_t sk_recv(sk_handle_t ep, struct sk_msg *m, uint64_t t) { return sk_ipc(SK_SYS_recv, ep, m, t); }
 static inline int64_t sk_reply(struct sk_msg *m) { return sk_ipc(SK_SYS_reply, 0, m, 0); }
 static inline int64_t sk_reply_recv(sk_handle_t ep, struct sk_msg *m, uint64_t t) { return sk_ipc(SK_SYS_reply_recv, ep, m, t); }
+/* Copy len bytes at off of a deferred request's payload (SK_RCV_DEFER) into buf. */
+static inline int64_t sk_ipc_pull(void *buf, uint64_t off, uint64_t len) { return SK_SYS3(ipc_pull, buf, off, len); }
 
 /* This thread's UTCB (the user GS base points at it). */
 static inline struct sk_utcb *
