@@ -207,12 +207,20 @@ io_read(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 		return -L_EBADF;
 	while (total < n) {
 		uint64_t k = n - total > IO_CHUNK ? IO_CHUNK : n - total;
-		struct sk_rpc m = { .label = IO_READ, .rcv = (void *)(buf + total),
-		    .rcv_max = (uint32_t)k };
+		struct sk_rpc m;
 
+		/* The request half, and r[1] for io_wait_after: sk_rpc
+		   writes the rest of the reply half. */
+		m.label = IO_READ;
 		m.w[0] = k;
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
 		m.w[2] = total == 0 && !f->nonblock ? IO_RW_ARM : 0;
+		m.w[3] = m.w[4] = m.w[5] = 0;
+		m.snd = NULL;
+		m.snd_len = m.snd_nh = 0;
+		m.rcv = (void *)(buf + total);
+		m.rcv_max = (uint32_t)k;
+		m.r[1] = 0;
 		who(f, &m);
 		r = sk_rpc(f->h, &m, SK_FOREVER);
 		if (r < 0 && SK_ERR(r) == SK_E_BACKGROUND) {
@@ -278,11 +286,20 @@ io_write(struct l_fd *f, uint64_t buf, uint64_t n, uint64_t off)
 		return klog_write(buf, n);
 	while (total < n) {
 		uint64_t k = n - total > IO_CHUNK ? IO_CHUNK : n - total;
-		struct sk_rpc m = { .label = IO_WRITE, .snd = (const void *)(buf + total),
-		    .snd_len = (uint32_t)k };
+		struct sk_rpc m;
 
+		/* As in io_read: the request half and r[1] only. */
+		m.label = IO_WRITE;
+		m.w[0] = 0;
 		m.w[1] = off == IO_OFF_CUR ? IO_OFF_CUR : off + total;
 		m.w[2] = f->nonblock ? 0 : IO_RW_ARM;
+		m.w[3] = m.w[4] = m.w[5] = 0;
+		m.snd = (const void *)(buf + total);
+		m.snd_len = (uint32_t)k;
+		m.snd_nh = 0;
+		m.rcv = NULL;
+		m.rcv_max = 0;
+		m.r[1] = 0;
 		if (!anyway)
 			who(f, &m);
 		r = sk_rpc(f->h, &m, SK_FOREVER);

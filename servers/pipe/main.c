@@ -191,7 +191,8 @@ serve(void)
 			closed(m.badge);
 			continue;
 		}
-		memset(&rq, 0, sizeof(rq));
+		/* Every field of rq is set below (h[] up to nh, all that is
+		   read); the handlers fill only what they answer in rp. */
 		memset(&rp, 0, sizeof(rp));
 		rq.label = SK_TAG_LABEL(m.tag);
 		for (int i = 0; i < SK_MSG_WORDS; i++)
@@ -211,9 +212,10 @@ serve(void)
 			reply_handles(&rp);
 			continue;
 		}
-		memset(&m, 0, sizeof(m));
+		m.tag = 0;
 		m.w[0] = (uint64_t)rp.w0;
 		m.w[1] = rp.w1;
+		m.w[2] = m.w[3] = m.w[4] = m.w[5] = 0;
 		if (rp.len > 0) {
 			m.tag = SK_TAG_LONG;
 			u->snd_buf = (uint64_t)rp.data;

@@ -54,7 +54,8 @@ ps_write(struct pipe_state *p, const void *data, uint32_t n)
 	tail = (p->head + p->len) % p->cap;
 	first = p->cap - tail < n ? p->cap - tail : n;
 	memcpy(p->buf + tail, data, first);
-	memcpy(p->buf, (const uint8_t *)data + first, n - first);
+	if (n > first)	/* the wrapped part, rarely there */
+		memcpy(p->buf, (const uint8_t *)data + first, n - first);
 	p->len += n;
 	return n;
 }
@@ -72,7 +73,8 @@ ps_peek(const struct pipe_state *p, void *out, uint32_t n)
 		n = p->len;
 	first = p->cap - p->head < n ? p->cap - p->head : n;
 	memcpy(out, p->buf + p->head, first);
-	memcpy((uint8_t *)out + first, p->buf, n - first);
+	if (n > first)
+		memcpy((uint8_t *)out + first, p->buf, n - first);
 	return n;
 }
 
