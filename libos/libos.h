@@ -100,7 +100,6 @@ struct libos_state {
 	int fd_end;			/* every descriptor from fd_end on is free */
 	struct l_fd fds[L_MAXFD];
 	char cwd[L_PATH_MAX];		/* canonical, always starts with '/' */
-	char exe[L_PATH_MAX];
 };
 
 static inline struct libos_state *

@@ -218,7 +218,6 @@ libos_main(const struct sk_exec_start *st)
 		L.h[SK_EXEC_H_EVENTS] = (sk_handle_t)r;
 	cwd = st->cwd != 0 ? (const char *)st->cwd : "";
 	strlcpy(L.cwd, cwd[0] == '/' ? cwd : "/", sizeof(L.cwd));
-	strlcpy(L.exe, st->exe != 0 ? (const char *)st->exe : "", sizeof(L.exe));
 	fd_init(st);
 	L.strace = l_strace_wanted(L.sp_start);
 	u->reflect_stack = (uint64_t)entry_stack + sizeof(entry_stack);

@@ -61,27 +61,25 @@ proc_self(char *path, int64_t n)
  * The absolute form of the user path upath relative to dirfd (L_AT_FDCWD
  * or a directory descriptor) into out (L_PATH_MAX bytes). An empty path is
  * -L_ENOENT unless empty_ok (then out is ""). Returns its length or -errno.
+ * The user path is read into out itself: an absolute one stays where it
+ * is, a relative one moves up behind the base directory's path.
  */
 int64_t
 l_path(int64_t dirfd, uint64_t upath, char *out, int empty_ok)
 {
-	char rel[L_PATH_MAX];
 	const char *base;
-	int64_t n = l_copyin_str(rel, upath, sizeof(rel));
-	size_t bl;
+	int64_t n = l_copyin_str(out, upath, L_PATH_MAX);
+	size_t bl, sep;
 
 	if (n < 0)
 		return n;
 	if (n == 0) {
 		if (!empty_ok)
 			return -L_ENOENT;
-		out[0] = '\0';
 		return 0;
 	}
-	if (rel[0] == '/') {
-		memcpy(out, rel, (size_t)n + 1);
+	if (out[0] == '/')
 		return proc_self(out, n);
-	}
 	if ((int32_t)dirfd == L_AT_FDCWD) {
 		base = L.cwd;
 	} else {
@@ -98,11 +96,12 @@ l_path(int64_t dirfd, uint64_t upath, char *out, int empty_ok)
 	bl = strlen(base);
 	if (bl + 1 + (size_t)n + 1 > L_PATH_MAX)
 		return -L_ENAMETOOLONG;
+	sep = bl == 0 || base[bl - 1] != '/';
+	memmove(out + bl + sep, out, (size_t)n + 1);
 	memcpy(out, base, bl);
-	if (bl == 0 || out[bl - 1] != '/')
-		out[bl++] = '/';
-	memcpy(out + bl, rel, (size_t)n + 1);
-	return proc_self(out, (int64_t)(bl + (size_t)n));
+	if (sep)
+		out[bl] = '/';
+	return proc_self(out, (int64_t)(bl + sep + (size_t)n));
 }
 
 int64_t

@@ -122,11 +122,14 @@ l_sig_report(void)
 	sk_rpc(L.h[SK_EXEC_H_PROC], &m, SK_FOREVER);
 }
 
-/* After exec: caught signals go back to their defaults. */
+/*
+ * After exec: caught signals go back to their defaults. L is the first
+ * state of a new process (libos_main), whose actions are all zero (the
+ * default) already, so only the ignored ones are written.
+ */
 void
 l_sig_exec_init(uint64_t ignored, uint64_t blocked)
 {
-	memset(L.sa, 0, sizeof(L.sa));
 	for (int s = 1; s <= 64; s++)
 		if (ignored & BIT(s))
 			L.sa[s - 1].handler = SIG_IGN;
