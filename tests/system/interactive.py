@@ -127,9 +127,14 @@ def run(build, res):
         # A background job that reads the terminal is stopped (SIGTTIN),
         # and fg gives it the terminal; with tostop, output stops one too.
         con.send(b"cat &\r")
-        time.sleep(1.5)
+        time.sleep(3.0)
         con.send(b"\r")
-        bg = con.read_until(b"Stopped (tty input)", 15)
+        bg = con.read_until(b"Stopped (tty input)", 10)
+        if not bg:
+            # A slow machine: cat may have stopped after that line was read;
+            # the shell reports it at its next prompt.
+            con.send(b"\r")
+            bg = con.read_until(b"Stopped (tty input)", 10)
         settle(con)
         con.send(b"fg\r")
         time.sleep(1.0)
